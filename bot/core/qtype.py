@@ -1,0 +1,75 @@
+"""Expected answer types: a "how many" question is not answered by a sentence without a number.
+
+This is what keeps near-topic questions ("How long is the Druzhba pipeline?", "What percentage of the
+vote did Lukashenko get?") from being answered with a passage that merely mentions the same names.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from bot.core.text import clean
+
+
+class Expect(StrEnum):
+    COUNT = "count"
+    PERCENT = "percent"
+    YEAR = "year"
+    TIME = "time"
+    LENGTH = "length"
+    AGE = "age"
+
+
+_QUESTION_PATTERNS: tuple[tuple[Expect, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (Expect.AGE, r"\b(wie alt|how old|geboren|born|lebensalter|age of|alter von)\b"),
+        (Expect.PERCENT, r"\b(prozent|percent|percentage|prozentsatz|wie viel prozent|what share|welchen anteil)\b|%"),
+        (
+            Expect.LENGTH,
+            r"\b(wie lang (ist|sind|war)|how long (is|are|was) the|reichweite|range of|wie weit|how far"
+            r"|entfernung|distance|kilometer|km|meilen|miles)\b",
+        ),
+        (Expect.YEAR, r"\b(in welchem jahr|welches jahr|what year|which year|jahreszahl)\b"),
+        (
+            Expect.COUNT,
+            r"\b(wie ?viele?|how many|how much|anzahl|number of|wie gro(ss|ß)|how big|how large"
+            r"|wie hoch|how high|wie stark|summe)\b",
+        ),
+        (Expect.TIME, r"\b(wann|seit wann|bis wann|when|since when|how long (has|have|did|had)|wie lange)\b"),
+    )
+)
+
+_YEAR = r"\b(1[89]\d\d|20\d\d)(er)?\b"
+_NUMBER_WORDS = (
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|million\w*|"
+    r"milliard\w*|hälfte|drittel|viertel|dutzend|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|hundred|thousand|billion\w*|half|third|quarter|dozen|fache|fold"
+)
+_PROVIDES = {
+    Expect.COUNT: re.compile(rf"(?<![\w.,])(?!(1[89]\d\d|20\d\d)\b)\d+([.,]\d+)?|\b({_NUMBER_WORDS})\b"),
+    Expect.PERCENT: re.compile(r"%|\b(prozent|percent|hälfte|half|drittel|third|viertel|quarter)\b"),
+    Expect.YEAR: re.compile(_YEAR),
+    Expect.TIME: re.compile(
+        _YEAR + r"|\b(jahr\w*|woche\w*|monat\w*|tag\w*|kürzlich|kurzem|jüngst\w*|bald|damals|zuvor|später|anfang|"
+        r"ende|seit|zeitpunkt|year\w*|week\w*|month\w*|days?|recent\w*|ago|since|until|soon|later|earlier|"
+        r"early|late|when|after|before|nach|vor|bis|while|während|first|then|zunächst|erst\w*)\b"
+    ),
+    Expect.LENGTH: re.compile(r"\b(\d+ ?(km|kilometer\w*|meter\w*|miles?|meilen))\b"),
+    Expect.AGE: re.compile(r"\b(jahre alt|years old|geboren|born)\b"),
+}
+
+
+def expected(question: str) -> Expect | None:
+    """The kind of answer a question asks for, when it asks for a measurable one."""
+    q = clean(question).casefold()
+    return next((kind for kind, pattern in _QUESTION_PATTERNS if pattern.search(q)), None)
+
+
+def provides(expect: Expect | None, *texts: str) -> bool:
+    """Whether any of `texts` contains the kind of answer `expect` asks for."""
+    if expect is None:
+        return True
+    pattern = _PROVIDES[expect]
+    return any(pattern.search(clean(t).casefold()) for t in texts)

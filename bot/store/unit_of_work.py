@@ -1,0 +1,39 @@
+"""The SQLAlchemy unit of work: one session, one transaction, the repositories bound to it."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.errors import StoreUnavailable
+from bot.store.repository import SqlAudit, SqlFacts, SqlFeedback, SqlMeta, SqlSources, SqlUnanswered
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+
+    def __enter__(self) -> Self:
+        self.session = self._factory()
+        self.sources = SqlSources(self.session)
+        self.facts = SqlFacts(self.session)
+        self.audit = SqlAudit(self.session)
+        self.unanswered = SqlUnanswered(self.session)
+        self.feedback = SqlFeedback(self.session)
+        self.meta = SqlMeta(self.session)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        try:
+            self.session.rollback()
+            self.session.close()
+        except (OperationalError, InterfaceError):
+            self.session.invalidate()
+        if isinstance(exc, OperationalError | InterfaceError):
+            # The database is down or locked: callers show "try again", and the pool reconnects later.
+            raise StoreUnavailable() from exc
+
+    def commit(self) -> None:
+        self.session.commit()
