@@ -13,7 +13,7 @@ from bot.cli import operator, print_json
 from bot.config import Settings
 from bot.core.article import parse_article
 from bot.core.errors import InvalidInput
-from bot.core.factfile import dump_facts, lang_text, load_facts
+from bot.core.factfile import MAX_SLUG, SLUG, dump_facts, lang_text, load_facts
 from bot.core.model import Actor, FactDraft, LangText
 from bot.store import migrate
 from bot.store.seeding import seed, write_source
@@ -92,6 +92,11 @@ def _unanswered(args: argparse.Namespace, app: App, stdin: TextIO, out: TextIO) 
 
 def _sources(args: argparse.Namespace, app: App, stdin: TextIO, out: TextIO) -> int:
     if args.sources_command == "import":
+        # Checked before anything is written: a bad id in facts/sources would break every later start.
+        if not SLUG.match(args.source_id) or len(args.source_id) > MAX_SLUG:
+            raise InvalidInput(
+                f"--id must be a lowercase slug of at most {MAX_SLUG} characters, e.g. belarus-eu-2025-09"
+            )
         try:
             text = args.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

@@ -110,8 +110,8 @@ def source_from_dict(data: Mapping, where: str) -> Source:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise KnowledgeBaseError(f"{where}: malformed source ({exc!r})") from None
-    if not SLUG.match(source.id):
-        raise KnowledgeBaseError(f"{where}: source id {source.id!r} is not a slug")
+    if not SLUG.match(source.id) or len(source.id) > MAX_SLUG:
+        raise KnowledgeBaseError(f"{where}: source id {source.id!r} is not a slug of at most {MAX_SLUG} characters")
     return source
 
 

@@ -54,7 +54,7 @@ MARKERS_EN = frozenset(
     """
     the is are were what who when where why which how many much does did do with from of to a an and has have
     been there it its for about since between against by or whether than still very more tell say please does
-    doesn't did didn't will would could should can is isn't are aren't was
+    doesn't did didn't will would could should can is isn't are aren't
     """.split()
 )
 

@@ -1,36 +1,31 @@
-"""In-memory index over fact questions, answers, quotes and passage sentences.
+"""In-memory index over fact questions, facts as bags of words, and passage sentences.
 
 A question is scored against each indexed text by weighted token overlap: every token weighs its
 inverse document frequency, so rare words ("Oreshnik", "Kaliningrad") count more than common ones
 ("Belarus"). Recall (how much of the question the text explains) dominates; precision (how much of
 the text the question touches) breaks ties. Words the knowledge base has never seen keep a high
 weight, which is what makes off-topic questions score low. Typos and German compounds are matched
-through the vocabulary (rapidfuzz ratio, shared prefixes/suffixes). Candidates come from an
-inverted index, so a question touches only texts that share a token with it.
+through the vocabulary (see vocabulary.py). Scores are accumulated with numpy over an inverted
+index, so a question only costs in proportion to the texts that share a (fuzzy) token with it.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import threading
-from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+import numpy as np
 
 from bot.core.model import Fact, Passage, Source
 from bot.core.text import tokens
+from bot.core.vocabulary import Vocabulary
 
 
 class DocKind(StrEnum):
     QUESTION = "question"
-    ANSWER = "answer"
-    QUOTE = "quote"
-    FACT = "fact"  # every word of a fact at once: paraphrases mix words of several variants
+    FACT = "fact"  # every word of a fact at once (paraphrases mix words of several variants); not stored
     SENTENCE = "sentence"
 
 
@@ -53,32 +48,17 @@ class Hit:
 
 
 # How each kind of text turns recall/precision into a score: (beta of the F-measure, factor).
-# Curated questions are the best evidence; answers and quotes are longer, so precision matters less.
+# Curated questions are the best evidence; a fact's bag of words (questions, answers and quote) and
+# the article's sentences are longer, so for them precision matters less.
 _KIND_SCORING = {
     DocKind.QUESTION: (1.2, 1.0),
-    DocKind.ANSWER: (3.0, 0.9),
-    DocKind.QUOTE: (3.0, 0.9),
     DocKind.FACT: (4.0, 0.85),
     DocKind.SENTENCE: (3.0, 0.9),
 }
-_TYPO_MIN_LEN = 4
-_HEAD_MIN = 4  # "pipeline" in "Ölpipeline": the head of a German compound is its last part
-_MODIFIER_MIN = 5  # "Handel" in "Handelsumsatz": first parts are weaker evidence
-_HEAD_SIM = 0.8
-_MODIFIER_SIM = 0.65
-_CANDIDATES = 300
-
-
-def _max_typos(token: str) -> int:
-    return 1 if len(token) <= 7 else 2
-
-
-def _affixes(token: str) -> Iterable[tuple[str, float]]:
-    """Proper prefixes and suffixes that may be words of a German compound, with their similarity."""
-    for i in range(_MODIFIER_MIN, len(token) - 2):
-        yield token[:i], _MODIFIER_SIM
-    for i in range(3, len(token) - _HEAD_MIN + 1):
-        yield token[i:], _HEAD_SIM
+_CANDIDATES = 100
+_KIND_CODES = {kind: i for i, kind in enumerate(DocKind)}
+_LANG_CODES = {"de": 0, "en": 1}
+_COMPACT_AFTER = 0.25  # rebuild the postings once a quarter of the indexed texts were removed
 
 
 class Index:
@@ -86,15 +66,23 @@ class Index:
 
     def __init__(self, unknown_weight: float = 1.15, unknown_soft_weight: float = 0.5) -> None:
         self._lock = threading.RLock()
+        self.vocab = Vocabulary()
         self._docs: list[Doc | None] = []
-        self._units: dict[str, list[int]] = {}
+        self._alive = bytearray()
+        self._kinds = bytearray()
+        self._langs = bytearray()
+        self._dead = 0
+        self._unit_ids: dict[str, int] = {}  # current id of each live unit
+        self._unit_names: list[str] = []
+        self._unit_alive = bytearray()
+        self._unit_docs: dict[str, list[int]] = {}
         self._unit_tokens: dict[str, frozenset[str]] = {}
-        self._postings: dict[str, set[int]] = defaultdict(set)
-        self._df: Counter[str] = Counter()
-        self._affix: dict[str, dict[str, float]] = defaultdict(dict)
-        self._vocab: list[str] | None = None
         self._facts: dict[str, Fact] = {}
         self._sources: dict[str, Source] = {}
+        self._bags: dict[str, Doc] = {}  # a fact as one text: its questions, answers and quote together
+        # IDF weights and per-text weight sums, valid until the next write (questions far outnumber writes).
+        self._weights: dict[str, float] = {}
+        self._weight_sums: dict[int, float] = {}
         self._unknown_weight = unknown_weight
         self._unknown_soft_weight = unknown_soft_weight
 
@@ -102,20 +90,19 @@ class Index:
 
     def add_fact(self, fact: Fact) -> None:
         """Index a fact's questions, answers and quote; replaces an older version of it."""
-        docs = [Doc(DocKind.QUOTE, fact.id, "de", fact.quote, tokens(fact.quote, "de"))]
-        for lang, text in fact.texts.items():
-            docs.append(Doc(DocKind.ANSWER, fact.id, lang, text.answer, tokens(text.answer, lang)))
-            docs += [
-                Doc(DocKind.QUESTION, fact.id, lang, q, tokens(q, lang), position=i)
-                for i, q in enumerate(text.questions)
-            ]
-        bag = tuple(dict.fromkeys(t for d in docs for t in d.tokens))
-        docs.append(Doc(DocKind.FACT, fact.id, "de", fact.quote, bag))
+        docs = [
+            Doc(DocKind.QUESTION, fact.id, lang, q, tokens(q, lang), position=i)
+            for lang, text in fact.texts.items()
+            for i, q in enumerate(text.questions)
+        ]
+        # Answers and quote count only in the fact's bag of words: they widen recall for paraphrases.
+        extra = [tokens(fact.quote, "de"), *(tokens(t.answer, lang) for lang, t in fact.texts.items())]
         with self._lock:
             self._remove_unit(fact.id)
             if not fact.removed:
                 self._facts[fact.id] = fact
-                self._add_unit(fact.id, docs)
+                self._bags[fact.id] = Doc(DocKind.FACT, fact.id, next(iter(fact.texts), "de"), fact.quote, ())
+                self._add_unit(fact.id, docs, extra)
 
     def remove_fact(self, fact_id: str) -> None:
         with self._lock:
@@ -134,36 +121,55 @@ class Index:
                 self._remove_unit(unit)
                 self._add_unit(unit, docs)
 
-    def _add_unit(self, unit: str, docs: list[Doc]) -> None:
-        ids = []
-        for doc in docs:
-            ids.append(len(self._docs))
-            self._docs.append(doc)
-            for token in doc.tokens:
-                if token not in self._postings:
-                    self._vocab = None
-                    for affix, sim in _affixes(token):
-                        self._affix[affix][token] = sim
-                self._postings[token].add(ids[-1])
-        self._units[unit] = ids
-        unit_tokens = frozenset(t for d in docs for t in d.tokens)
+    def _add_unit(self, unit: str, docs: list[Doc], extra: list[tuple[str, ...]] = ()) -> None:
+        self._weights.clear()
+        self._weight_sums.clear()
+        # Every version of a unit gets a new id, so postings of an older version never count for it.
+        unit_id = self._unit_ids[unit] = len(self._unit_names)
+        self._unit_names.append(unit)
+        self._unit_alive.append(1)
+        first = len(self._docs)
+        self._docs += docs
+        self._alive += b"\x01" * len(docs)
+        self._kinds += bytes(_KIND_CODES[d.kind] for d in docs)
+        self._langs += bytes(_LANG_CODES.get(d.lang, 255) for d in docs)
+        self._unit_docs[unit] = list(range(first, len(self._docs)))
+        unit_tokens = frozenset(t for d in docs for t in d.tokens).union(*extra)
         self._unit_tokens[unit] = unit_tokens
-        self._df.update(unit_tokens)
+        self.vocab.add(((first + i, d.tokens) for i, d in enumerate(docs)), unit_id, unit_tokens)
 
     def _remove_unit(self, unit: str) -> None:
+        self._weights.clear()
+        self._weight_sums.clear()
         self._facts.pop(unit, None)
-        for doc_id in self._units.pop(unit, ()):
-            doc = self._docs[doc_id]
+        self._bags.pop(unit, None)
+        if (unit_id := self._unit_ids.pop(unit, None)) is not None:
+            self._unit_alive[unit_id] = 0
+        for doc_id in self._unit_docs.pop(unit, ()):
             self._docs[doc_id] = None
-            for token in doc.tokens if doc else ():
-                postings = self._postings[token]
-                postings.discard(doc_id)
-                if not postings:
-                    del self._postings[token]
-                    self._vocab = None
-                    for affix, _ in _affixes(token):
-                        self._affix[affix].pop(token, None)
-        self._df.subtract(self._unit_tokens.pop(unit, frozenset()))
+            self._alive[doc_id] = 0
+            self._dead += 1
+        self.vocab.forget(self._unit_tokens.pop(unit, frozenset()))
+        if self._dead > 1000 and self._dead > _COMPACT_AFTER * len(self._docs):
+            self._compact()
+
+    def _compact(self) -> None:
+        """Renumber the live texts so postings and arrays stop carrying removed ones."""
+        live = [d for d in self._docs if d is not None]
+        self._docs, self._dead = live, 0
+        self._alive = bytearray(b"\x01" * len(live))
+        self._kinds = bytearray(_KIND_CODES[d.kind] for d in live)
+        self._langs = bytearray(_LANG_CODES.get(d.lang, 255) for d in live)
+        self._unit_docs = {}
+        for doc_id, doc in enumerate(live):
+            self._unit_docs.setdefault(doc.unit, []).append(doc_id)
+        self._unit_names = list(self._unit_tokens)
+        self._unit_ids = {name: i for i, name in enumerate(self._unit_names)}
+        self._unit_alive = bytearray(b"\x01" * len(self._unit_names))
+        self.vocab.rebuild(
+            ((i, d.tokens) for i, d in enumerate(live)),
+            ((self._unit_ids[u], t) for u, t in self._unit_tokens.items()),
+        )
 
     # --- reading --------------------------------------------------------------------------
 
@@ -189,37 +195,12 @@ class Index:
 
     def weight(self, token: str, *, soft: bool = False) -> float:
         """Inverse document frequency; unknown words weigh more, unless they look like verbs."""
-        units = len(self._units) + 1
-        df = self._df.get(token, 0)
+        units = len(self._unit_tokens) + 1
+        df = self.vocab.df.get(token, 0)
         idf = math.log(1 + units / (df + 0.5))
         if df > 0:
             return idf
         return idf * (self._unknown_soft_weight if soft else self._unknown_weight)
-
-    def _expand(self, token: str, *, prefix: bool = False) -> dict[str, float]:
-        """Vocabulary tokens that `token` may stand for, with a similarity in 0..1."""
-        found: dict[str, float] = {}
-        if token in self._postings:
-            found[token] = 1.0
-        if len(token) < _TYPO_MIN_LEN or token.replace(".", "").isdigit():
-            return found
-        for other, sim in self._affix.get(token, {}).items():
-            found.setdefault(other, 1.0 if prefix else sim)
-        if prefix:
-            return found
-        for affix, sim in _affixes(token):
-            if affix in self._postings:
-                found.setdefault(affix, sim)
-        if token not in self._postings:
-            if self._vocab is None:
-                self._vocab = list(self._postings)
-            typos = _max_typos(token)
-            for other, distance, _ in process.extract(
-                token, self._vocab, scorer=OSA.distance, score_cutoff=typos, limit=5
-            ):
-                if not other.replace(".", "").isdigit():
-                    found[other] = max(found.get(other, 0.0), 0.9 - 0.1 * distance)
-        return found
 
     def search(
         self,
@@ -231,44 +212,78 @@ class Index:
         soft: frozenset[str] = frozenset(),
         limit: int = _CANDIDATES,
     ) -> list[Hit]:
-        """Score every text sharing a (fuzzy) token with the query; best first."""
+        """Score the texts sharing a (fuzzy) token with the query; best first."""
         if not query_tokens:
             return []
+        with_facts = kinds is None or DocKind.FACT in kinds
         with self._lock:
             weights = {t: self.weight(t, soft=t in soft) for t in query_tokens}
             total = sum(weights.values())
-            recall: dict[int, float] = defaultdict(float)
+            docs = np.zeros(len(self._docs), dtype=np.float32)
+            units = np.zeros(len(self._unit_names), dtype=np.float32)
             best_sim: dict[str, float] = {}
             for i, token in enumerate(query_tokens):
-                expansion = self._expand(token, prefix=prefix_last and i == len(query_tokens) - 1)
-                per_doc: dict[int, float] = {}
+                expansion = self.vocab.expand(token, prefix=prefix_last and i == len(query_tokens) - 1)
                 for other, sim in expansion.items():
                     best_sim[other] = max(best_sim.get(other, 0.0), sim)
-                    for doc_id in self._postings.get(other, ()):
-                        if per_doc.get(doc_id, 0.0) < sim:
-                            per_doc[doc_id] = sim
-                for doc_id, sim in per_doc.items():
-                    recall[doc_id] += weights[token] * sim
-            shortlist = heapq.nlargest(limit, recall.items(), key=lambda item: item[1])
-            hits = []
-            for doc_id, matched in shortlist:
-                doc = self._docs[doc_id]
-                if doc is None or (kinds and doc.kind not in kinds) or (lang and doc.lang != lang):
-                    continue
-                hits.append(self._score(doc, matched / total, best_sim))
+                _accumulate(docs, self.vocab.doc_postings, expansion, weights[token])
+                if with_facts:
+                    _accumulate(units, self.vocab.unit_postings, expansion, weights[token])
+            docs *= np.frombuffer(self._alive, dtype=np.uint8)
+            units *= np.frombuffer(self._unit_alive, dtype=np.uint8)
+            if kinds:
+                docs *= np.isin(np.frombuffer(self._kinds, dtype=np.uint8), [_KIND_CODES[k] for k in kinds])
+            if lang:
+                docs *= np.frombuffer(self._langs, dtype=np.uint8) == _LANG_CODES.get(lang, 255)
+            hits = [self._score(self._docs[d], docs[d] / total, best_sim) for d in _top(docs, limit)]
+            for u in _top(units, limit // 2) if with_facts else ():
+                if bag := self._bags.get(self._unit_names[u]):
+                    hits.append(self._score(bag, units[u] / total, best_sim))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
 
-    def _score(self, doc: Doc, recall: float, best_sim: dict[str, float]) -> Hit:
-        doc_weights = [self.weight(t) for t in doc.tokens]
-        covered = sum(w * best_sim.get(t, 0.0) for t, w in zip(doc.tokens, doc_weights, strict=True))
-        precision = covered / sum(doc_weights) if doc_weights else 0.0
+    def _score(self, doc: Doc | None, recall: float, best_sim: dict[str, float]) -> Hit:
+        assert doc is not None  # only live texts have a score above zero
+        tokens = self._unit_tokens[doc.unit] if doc.kind == DocKind.FACT else doc.tokens
+        covered = sum(self._weight(t) * sim for t, sim in best_sim.items() if t in tokens)
+        weight_sum = self._weight_sums.get(id(doc))
+        if weight_sum is None:
+            weight_sum = self._weight_sums[id(doc)] = sum(self._weight(t) for t in tokens)
+        precision = covered / weight_sum if weight_sum else 0.0
+        recall = float(recall)
         beta, factor = _KIND_SCORING[doc.kind]
         if recall <= 0 or precision <= 0:
             return Hit(doc, 0.0, recall, precision)
         f = (1 + beta**2) * precision * recall / (beta**2 * precision + recall)
         return Hit(doc, f * factor, recall, precision)
 
+    def _weight(self, token: str) -> float:
+        weight = self._weights.get(token)
+        if weight is None:
+            weight = self._weights[token] = self.weight(token)
+        return weight
+
     def exhaustive(self, query_tokens: tuple[str, ...]) -> list[Hit]:
         """Score every text, no shortlist: the reference the benchmark compares `search` with."""
-        return self.search(query_tokens, limit=len(self._docs))
+        return self.search(query_tokens, limit=len(self._docs) + len(self._unit_names))
+
+
+def _accumulate(scores: np.ndarray, postings: dict, expansion: dict[str, float], weight: float) -> None:
+    """Add `weight` × the best similarity of any expansion a text holds (each query word counts once)."""
+    if len(expansion) == 1:
+        ((token, sim),) = expansion.items()
+        scores[Vocabulary.view(postings, token)] += weight * sim
+        return
+    best = np.zeros_like(scores)
+    for token, sim in sorted(expansion.items(), key=lambda item: item[1]):
+        ids = Vocabulary.view(postings, token)
+        best[ids] = np.maximum(best[ids], sim)
+    scores += weight * best
+
+
+def _top(scores: np.ndarray, limit: int) -> list[int]:
+    """Indices of the `limit` highest positive scores, best first."""
+    nonzero = np.flatnonzero(scores > 0)
+    if len(nonzero) > limit:
+        nonzero = nonzero[np.argpartition(scores[nonzero], -limit)[-limit:]]
+    return nonzero[np.argsort(-scores[nonzero], kind="stable")].tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import math
 import re
 import unicodedata
@@ -11,7 +12,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from bot.core.errors import InvalidInput, NotFound, NothingToUndo, NotModerator
+from bot.core.errors import Conflict, InvalidInput, NotFound, NothingToUndo, NotModerator
 from bot.core.factfile import MAX_QUOTE, MAX_SLUG, check_texts, fact_from_dict, fact_to_dict, quote_passage
 from bot.core.matching import Index
 from bot.core.model import Actor, Fact, FactDetails, FactDraft, Page, Passage, QuoteMatch, Source, Unanswered
@@ -149,6 +150,9 @@ class Moderation:
             if entry is None:
                 raise NothingToUndo()
             current = _get(uow, entry.fact_id)
+            if fact_to_dict(current) != entry.after:
+                # Someone changed the fact since; reverting to `before` would silently discard their change.
+                raise Conflict(f"fact {entry.fact_id!r}", de=f"Eintrag {entry.fact_id!r}")
             sources = {s.id: s for s in self._index.sources()}
             if entry.before is None:  # undoing an add hides the fact again
                 restored = replace(current, removed=True)
@@ -180,7 +184,8 @@ class Moderation:
                 else:
                     counts["unchanged"] += 1
                     continue
-                uow.audit.add(actor, "import", fact.id, current and fact_to_dict(current), fact_to_dict(stored))
+                before = fact_to_dict(current) if current else None
+                uow.audit.add(actor, "import", fact.id, before, fact_to_dict(stored))
                 changed.append(stored)
             uow.commit()
         for fact in changed:
@@ -209,7 +214,7 @@ class Moderation:
             up, down = uow.feedback.counts(fact_id)
             return FactDetails(fact, tuple(uow.audit.history(fact_id)), up, down)
 
-    def unanswered(self, limit: int = 10) -> list[Unanswered]:
+    def unanswered(self, limit: int = 10) -> builtins.list[Unanswered]:  # `list` is a method here
         with self._uow() as uow:
             return uow.unanswered.top(limit)
 

@@ -45,7 +45,9 @@ _YEAR = r"\b(1[89]\d\d|20\d\d)(er)?\b"
 _NUMBER_WORDS = (
     r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend|million\w*|"
     r"milliard\w*|hälfte|drittel|viertel|dutzend|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"twenty|thirty|hundred|thousand|billion\w*|half|third|quarter|dozen|fache|fold"
+    r"twenty|thirty|hundred|thousand|billion\w*|half|third|quarter|dozen|fache|fold|"
+    r"erste\w?|zweite\w?|dritte\w?|vierte\w?|fünfte\w?|sechste\w?|siebte\w?|achte\w?|neunte\w?|zehnte\w?|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 )
 _PROVIDES = {
     Expect.COUNT: re.compile(rf"(?<![\w.,])(?!(1[89]\d\d|20\d\d)\b)\d+([.,]\d+)?|\b({_NUMBER_WORDS})\b"),

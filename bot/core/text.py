@@ -18,6 +18,10 @@ _INVISIBLE = re.compile(
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0000-\U000e007f\U000f0000-\U0010ffff]"
 )
+_UMLAUT_PAIRS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"))
+# Bytes that end a word in the fast path; numbers with separators, %, $ and control bytes take the regex.
+_SEPARATORS = bytes(c if chr(c).isalnum() else 32 for c in range(256))
+_DECIMAL = re.compile(r"\d[.,]\d")
 _UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e", "è": "e", "á": "a", "š": "s", "ž": "z"})
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*|[%$€]", re.UNICODE)
 _UPPER_US = re.compile(r"\b(?:U\.\s?S\.(?:\s?A\.)?|US|USA)(?=$|[^\w])")
@@ -25,13 +29,19 @@ _UPPER_US = re.compile(r"\b(?:U\.\s?S\.(?:\s?A\.)?|US|USA)(?=$|[^\w])")
 _PRONOUN_US_AFTER = frozenset("tell give show let help for to with about send of among".split())
 _STEMMERS = {"de": Stemmer.Stemmer("german"), "en": Stemmer.Stemmer("english")}
 MAX_TOKENS = 64
+_TOKEN_CACHE: dict[str, dict[str, str | None]] = {"de": {}, "en": {}}
+_TOKEN_CACHE_MAX = 500_000
 _LEXICON_TYPO_MIN = 5
 _LEXICON_TYPO_CUTOFF = 85.0
 
 
 def clean(text: str) -> str:
     """Unicode-normalise and drop invisible/control characters; keep the visible text intact."""
-    return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).split())
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    elif not text.isprintable():
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def fold(word: str) -> str:
@@ -69,8 +79,17 @@ def _stem(stemmer: Stemmer.Stemmer, word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Visible words, lower-cased and without umlauts; 'US' in capitals becomes 'usa'."""
-    text = _UPPER_US.sub(" usa ", clean(text))
-    out = [fold(w) for w in _WORD.findall(text)][: MAX_TOKENS * 2]
+    if "US" in text or "U." in text:
+        text = _UPPER_US.sub(" usa ", text)
+    text = text.casefold()
+    if not text.isascii():
+        for umlaut, plain in _UMLAUT_PAIRS:
+            text = text.replace(umlaut, plain)
+    if text.isascii() and text.isprintable() and "%" not in text and "$" not in text and not _DECIMAL.search(text):
+        # Fast path for plain text (the bulk of an index build): one byte-table pass and a split.
+        out = text.encode().translate(_SEPARATORS).decode().split()[: MAX_TOKENS * 2]
+    else:
+        out = _WORD.findall(fold(clean(text)))[: MAX_TOKENS * 2]
     for i, word in enumerate(out):
         if word == "us" and (i == 0 or out[i - 1] not in _PRONOUN_US_AFTER):
             out[i] = "usa"
@@ -90,8 +109,18 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=200_000)
 def _token(word: str, lang: str) -> str | None:
+    """The token of one word, memoised per language (a plain dict: this is the hottest path)."""
+    cache = _TOKEN_CACHE[lang]
+    if word in cache:
+        return cache[word]
+    if len(cache) > _TOKEN_CACHE_MAX:
+        cache.clear()
+    token = cache[word] = _compute_token(word, lang)
+    return token
+
+
+def _compute_token(word: str, lang: str) -> str | None:
     synonyms, _, _, stops = _tables()
     if word in stops:
         return None
@@ -100,31 +129,40 @@ def _token(word: str, lang: str) -> str | None:
     if word.replace(".", "").replace(",", "").isdigit():
         return word.replace(",", ".")
     stem = _stem(_STEMMERS[lang], word)
-    if concept := synonyms.get(stem):
-        return concept
-    if len(word) >= _LEXICON_TYPO_MIN and not word[0].isdigit():
-        # A misspelt lexicon word ("gefangenne", "presdient") still folds onto its concept.
-        match = process.extractOne(word, _synonym_keys(), scorer=fuzz.ratio, score_cutoff=_LEXICON_TYPO_CUTOFF)
-        if match:
-            return synonyms[match[0]]
-    return stem
+    return synonyms.get(stem, stem)
+
+
+def lexicon_concept(token: str) -> str | None:
+    """The concept a misspelt lexicon word stands for ("gefangenne", "presdient"), if any."""
+    if len(token) < _LEXICON_TYPO_MIN or token[0].isdigit():
+        return None
+    synonyms, keys = _tables()[0], _lexicon_keys()
+    match = process.extractOne(token, keys, scorer=fuzz.ratio, score_cutoff=_LEXICON_TYPO_CUTOFF)
+    return synonyms[match[0]] if match else None
 
 
 @lru_cache(maxsize=1)
-def _synonym_keys() -> list[str]:
+def _lexicon_keys() -> list[str]:
     return [k for k in _tables()[0] if len(k) >= _LEXICON_TYPO_MIN]
 
 
+@lru_cache(maxsize=4096)
 def tokens(text: str, lang: str) -> tuple[str, ...]:
     """Content tokens of `text` read as language `lang`: folded, synonym-mapped, stemmed, no stop words."""
     _, phrases, pattern, _ = _tables()
-    joined = pattern.sub(lambda m: phrases[m.group()], " ".join(words(text)))
-    out: list[str] = []
-    for word in joined.split():
-        token = _token(word, lang)
-        if token and token not in out:
-            out.append(token)
-    return tuple(out[:MAX_TOKENS])
+    found = words(text)
+    if not _phrase_starts().isdisjoint(found):
+        found = pattern.sub(lambda m: phrases[m.group()], " ".join(found)).split()
+    out: dict[str, None] = {}
+    for word in found:
+        if token := _token(word, lang):
+            out[token] = None
+    return tuple(out)[:MAX_TOKENS]
+
+
+@lru_cache(maxsize=1)
+def _phrase_starts() -> frozenset[str]:
+    return frozenset(p.split(" ", 1)[0] for p in _tables()[1])
 
 
 _NON_NOUN_EN = re.compile(r"(ed|ing|ly|ful|ous|ive|able|ible|less)$")

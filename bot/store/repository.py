@@ -84,7 +84,14 @@ class SqlSources:
         return _source(row) if row else None
 
     def save(self, source: Source) -> None:
-        row = self._s.get(SourceRow, source.id) or SourceRow(id=source.id)
+        row = self._s.get(SourceRow, source.id)
+        if row is None:
+            row = SourceRow(id=source.id)
+        else:
+            # Delete the old passages first: the ORM would insert the new ones before deleting the old and
+            # trip the (source_id, paragraph) unique key.
+            self._s.execute(delete(PassageRow).where(PassageRow.source_id == source.id))
+            self._s.expire(row, ["passages"])
         row.title, row.date, row.lang, row.url = source.title, source.date, source.lang, source.url
         row.passages = [
             PassageRow(paragraph=p.paragraph, section=p.section, sentences=list(p.sentences)) for p in source.passages

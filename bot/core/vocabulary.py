@@ -1,0 +1,162 @@
+"""The index's vocabulary: which texts and facts hold a token, and which known tokens a new word may mean.
+
+Postings are append-only int32 arrays (4 bytes per occurrence, viewed by numpy without copying); texts
+that were removed stay in them until the index compacts, and are masked out when a question is scored.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.core.text import lexicon_concept
+
+HEAD_MIN = 4  # "pipeline" in "Ölpipeline": the head of a German compound is its last part …
+MODIFIER_MIN = 5  # … while "Handel" in "Handelsumsatz", a first part, is weaker evidence
+HEAD_SIM = 0.8
+MODIFIER_SIM = 0.65
+TYPO_MIN_LEN = 4
+COMPLETIONS = 50
+
+
+def _max_typos(token: str) -> int:
+    return 1 if len(token) <= 7 else 2
+
+
+def _is_number(token: str) -> bool:
+    return token.replace(".", "").isdigit()
+
+
+class Vocabulary:
+    def __init__(self) -> None:
+        self.doc_postings: dict[str, array] = {}
+        self.unit_postings: dict[str, array] = {}
+        self.df: dict[str, int] = {}  # live units (facts, passages) holding the token
+        self._sorted: list[str] | None = None
+        self._reversed: list[str] | None = None
+        self._by_length: dict[int, list[str]] | None = None
+
+    def __contains__(self, token: str) -> bool:
+        return self.df.get(token, 0) > 0
+
+    def add(self, docs: Iterable[tuple[int, tuple[str, ...]]], unit_id: int, unit_tokens: frozenset[str]) -> None:
+        """Register the texts of one unit (a fact or a passage); the hot loop of an index build."""
+        _append_all(self.doc_postings, docs)
+        _append_all(self.unit_postings, ((unit_id, unit_tokens),))
+        df, new = self.df, False
+        for token in unit_tokens:
+            count = df.get(token, 0)
+            new = new or not count
+            df[token] = count + 1
+        if new:
+            self._sorted = self._reversed = self._by_length = None
+
+    def forget(self, unit_tokens: frozenset[str]) -> None:
+        df = self.df
+        for token in unit_tokens:
+            if df[token] <= 1:
+                del df[token]
+                self._sorted = self._reversed = self._by_length = None
+            else:
+                df[token] -= 1
+
+    def rebuild(self, docs: Iterable[tuple[int, tuple[str, ...]]], units: Iterable[tuple[int, frozenset[str]]]) -> None:
+        """Drop removed texts from the postings (compaction)."""
+        self.doc_postings.clear()
+        self.unit_postings.clear()
+        _append_all(self.doc_postings, docs)
+        _append_all(self.unit_postings, units)
+
+    @staticmethod
+    def view(postings: dict[str, array], token: str) -> np.ndarray:
+        found = postings.get(token)
+        return np.frombuffer(found, dtype=np.int32) if found else np.empty(0, dtype=np.int32)
+
+    # --- from a word to known tokens ------------------------------------------------------
+
+    def expand(self, token: str, *, prefix: bool = False) -> dict[str, float]:
+        """Known tokens that `token` may stand for, with a similarity in 0..1."""
+        found: dict[str, float] = {token: 1.0} if token in self else {}
+        if _is_number(token):
+            return found
+        if prefix:  # autocomplete: the last word may be unfinished
+            found.update(dict.fromkeys(self._starting(token), 1.0))
+            return found
+        if len(token) < TYPO_MIN_LEN:
+            return found
+        for other, sim in self._compound_relatives(token):
+            found.setdefault(other, sim)
+        if token not in self:
+            concept = lexicon_concept(token)
+            if concept and concept in self:
+                found[concept] = max(found.get(concept, 0.0), 0.9)
+            for other, distance in self._typos(token):
+                found[other] = max(found.get(other, 0.0), 0.9 - 0.1 * distance)
+        return found
+
+    def _compound_relatives(self, token: str) -> Iterable[tuple[str, float]]:
+        """Known compounds built on `token`, and known parts of `token` if it is a compound."""
+        if len(token) >= MODIFIER_MIN:
+            yield from ((w, MODIFIER_SIM) for w in self._starting(token) if len(w) >= len(token) + 3)
+        if len(token) >= HEAD_MIN:
+            yield from ((w, HEAD_SIM) for w in self._ending(token) if len(w) >= len(token) + 3)
+        for i in range(MODIFIER_MIN, len(token) - 2):
+            if token[:i] in self:
+                yield token[:i], MODIFIER_SIM
+        for i in range(3, len(token) - HEAD_MIN + 1):
+            if token[i:] in self:
+                yield token[i:], HEAD_SIM
+
+    def _starting(self, prefix: str) -> list[str]:
+        if len(prefix) < 2:
+            return []
+        if self._sorted is None:
+            self._sorted = sorted(self.df)
+        return _range(self._sorted, prefix)
+
+    def _ending(self, suffix: str) -> list[str]:
+        if self._reversed is None:
+            self._reversed = sorted(w[::-1] for w in self.df)
+        return [w[::-1] for w in _range(self._reversed, suffix[::-1])]
+
+    def _typos(self, token: str) -> list[tuple[str, int]]:
+        """Known words within one or two edits (transpositions count once), numbers excluded."""
+        if self._by_length is None:
+            self._by_length = defaultdict(list)
+            for word in self.df:
+                if not _is_number(word):
+                    self._by_length[len(word)].append(word)
+        typos = _max_typos(token)
+        found = [
+            (word, distance)
+            for n in range(len(token) - typos, len(token) + typos + 1)
+            for word, distance, _ in process.extract(
+                token, self._by_length.get(n, ()), scorer=OSA.distance, score_cutoff=typos, limit=5
+            )
+        ]
+        return sorted(found, key=lambda item: item[1])[:5]
+
+
+def _append_all(postings: dict[str, array], items: Iterable[tuple[int, Iterable[str]]]) -> None:
+    for item_id, item_tokens in items:
+        for token in item_tokens:
+            found = postings.get(token)
+            if found is None:
+                found = postings[token] = array("i")
+            found.append(item_id)
+
+
+def _range(sorted_words: list[str], prefix: str) -> list[str]:
+    start = bisect.bisect_left(sorted_words, prefix)
+    out = []
+    for word in sorted_words[start : start + COMPLETIONS]:
+        if not word.startswith(prefix):
+            break
+        out.append(word)
+    return out
