@@ -170,24 +170,22 @@ class Moderation:
         """Add or update facts from an export file, keeping their ids; one transaction."""
         _require(actor)
         counts: Counter[str] = Counter(added=0, updated=0, unchanged=0)
-        changed: list[Fact] = []
         with self._uow() as uow:
-            for fact in facts:
-                current = uow.facts.get(fact.id)
-                if current is None:
-                    stored = uow.facts.add(replace(fact, origin="import"), edited=True)
-                    counts["added"] += 1
-                elif fact_to_dict(current) != fact_to_dict(fact):
-                    fact = replace(fact, origin=current.origin)
-                    stored = uow.facts.update(fact, expected_version=current.version, edited=True)
-                    counts["updated"] += 1
-                else:
+            known = uow.facts.ids()
+            added = uow.facts.add_many([replace(f, origin="import") for f in facts if f.id not in known], edited=True)
+            audit: list[tuple[str, dict | None, dict | None]] = [(f.id, None, fact_to_dict(f)) for f in added]
+            changed = list(added)
+            for fact in (f for f in facts if f.id in known):
+                current = _get(uow, fact.id)
+                if fact_to_dict(current) == fact_to_dict(fact):
                     counts["unchanged"] += 1
                     continue
-                before = fact_to_dict(current) if current else None
-                uow.audit.add(actor, "import", fact.id, before, fact_to_dict(stored))
-                changed.append(stored)
+                fact = replace(fact, origin=current.origin)
+                changed.append(uow.facts.update(fact, expected_version=current.version, edited=True))
+                audit.append((fact.id, fact_to_dict(current), fact_to_dict(changed[-1])))
+            uow.audit.add_many(actor, "import", audit)
             uow.commit()
+        counts["added"], counts["updated"] = len(added), len(changed) - len(added)
         for fact in changed:
             self._index.add_fact(fact)
         return counts

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -115,12 +116,44 @@ class SqlFacts:
     def all(self) -> list[Fact]:
         return [_fact(r) for r in self._s.scalars(self._query().order_by(FactRow.source_id, FactRow.paragraph))]
 
+    def ids(self) -> set[str]:
+        return set(self._s.scalars(select(FactRow.id)))
+
     def add(self, fact: Fact, *, edited: bool, seed_hash: str | None = None) -> Fact:
         row = FactRow(id=fact.id, version=1, origin=fact.origin, edited=edited, seed_hash=seed_hash)
         self._fill(row, fact)
         self._s.add(row)
         self._s.flush()
         return _fact(row)
+
+    def add_many(self, facts: list[Fact], *, edited: bool) -> list[Fact]:
+        """Insert new facts with a few multi-row statements (imports of large exports)."""
+        if not facts:
+            return []
+        revision, now = next_revision(self._s), _now()
+        self._s.execute(
+            insert(FactRow),
+            [
+                {"id": f.id, "source_id": f.source_id, "paragraph": f.paragraph, "quote": f.quote,
+                 "removed": f.removed, "version": 1, "origin": f.origin, "edited": edited, "seed_hash": None,
+                 "revision": revision, "updated_at": now}
+                for f in facts
+            ],
+        )  # fmt: skip
+        self._s.execute(
+            insert(AnswerRow),
+            [{"fact_id": f.id, "lang": lang, "answer": t.answer} for f in facts for lang, t in f.texts.items()],
+        )
+        self._s.execute(
+            insert(QuestionRow),
+            [
+                {"fact_id": f.id, "lang": lang, "position": i, "text": q}
+                for f in facts
+                for lang, t in f.texts.items()
+                for i, q in enumerate(t.questions)
+            ],
+        )
+        return [replace(f, version=1) for f in facts]
 
     def update(self, fact: Fact, *, expected_version: int, edited: bool, seed_hash: str | None = None) -> Fact:
         # Compare-and-set on the version: of two concurrent edits, the second fails instead of overwriting.
@@ -188,6 +221,19 @@ class SqlAudit:
         self._s.add(row)
         self._s.flush()
         return _entry(row)
+
+    def add_many(self, actor: Actor, action: str, changes: list[tuple[str, dict | None, dict | None]]) -> None:
+        """One audit entry per (fact id, before, after), written in one statement."""
+        if changes:
+            now = _now()
+            self._s.execute(
+                insert(AuditRow),
+                [
+                    {"at": now, "platform": actor.platform, "user_id": actor.user_id, "user_name": actor.name,
+                     "action": action, "fact_id": fact_id, "before": before, "after": after, "undone": False}
+                    for fact_id, before, after in changes
+                ],
+            )  # fmt: skip
 
     def last_undoable(self, actor: Actor) -> AuditEntry | None:
         row = self._s.scalars(

@@ -1,0 +1,3 @@
+"""Fixtures of the adapter tests; each platform keeps its own next to its emulator."""
+
+from tests.adapters.telegram_emulator import telegram, telegram_api  # noqa: F401
