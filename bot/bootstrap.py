@@ -15,6 +15,7 @@ from bot.core.matching import Index
 from bot.core.model import SeedReport
 from bot.core.ports import UnitOfWork
 from bot.core.service import FactBot
+from bot.metrics import Metrics
 from bot.store import migrate
 from bot.store.database import make_engine, make_session_factory
 from bot.store.seeding import seed
@@ -30,6 +31,7 @@ class App:
     uow: Callable[[], UnitOfWork]
     bot: FactBot
     seed_report: SeedReport | None = None
+    metrics: Metrics | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -60,7 +62,8 @@ def build(settings: Settings, *, prepare: bool = True) -> App:
             )
             for fact_id in report.conflicts:
                 log.warning("fact %s was changed in chat and in facts/; kept the chat version", fact_id)
-    bot = FactBot(uow, Answerer(Index()), log_questions=settings.log_questions)
+    metrics = Metrics() if settings.metrics_port else None
+    bot = FactBot(uow, Answerer(Index()), log_questions=settings.log_questions, observer=metrics)
     count = bot.load()
     log.info("index ready: %d facts in %.0f ms", count, (time.perf_counter() - started) * 1000)
-    return App(settings, engine, uow, bot, report)
+    return App(settings, engine, uow, bot, report, metrics)

@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy.exc import OperationalError
+
 from bot import logs
 from bot.config import Settings
-from bot.core.errors import BotError
+from bot.core.errors import BotError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,10 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         return dispatch(args, settings, stdin, stdout)
     except BotError as exc:
         print(f"error: {exc.message('en')}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        log.debug("database error", exc_info=True)
+        print(f"error: {StoreUnavailable().message('en')} ({str(exc.orig).splitlines()[0]})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -32,6 +32,8 @@ def dispatch(args: argparse.Namespace, settings: Settings, stdin: TextIO, stdout
         from bot.runner import run
 
         return run(settings, args.platform or settings.platform, stdin, stdout)
+    if args.command == "health":
+        return _health(settings, stdout)
     app = build(settings)
     try:
         if args.command == "seed":
@@ -73,10 +75,24 @@ def _chat(args: argparse.Namespace, app: App, stdin: TextIO, out: TextIO) -> int
     return 0
 
 
-def _health(args: argparse.Namespace, app: App, stdin: TextIO, out: TextIO) -> int:
-    count = len(app.bot.index)
-    with app.uow() as uow:
-        uow.meta.get("seed_digest")
+def _health(settings: Settings, out: TextIO) -> int:
+    """For container health checks: the database answers, is migrated, and the index loads with facts."""
+    engine, _ = open_store(settings)
+    try:
+        current = migrate.current(engine)
+    except Exception as exc:  # any failure to reach the database is "unhealthy", with the reason
+        out.write(f"unhealthy: database not reachable ({type(exc).__name__})\n")
+        return 1
+    finally:
+        engine.dispose()
+    if current != migrate.head():
+        out.write(f"unhealthy: schema at {current or 'base'}, expected {migrate.head()}\n")
+        return 1
+    app = build(settings, prepare=False)
+    try:
+        count = len(app.bot.index)
+    finally:
+        app.close()
     if count == 0:
         out.write("unhealthy: the index holds no facts\n")
         return 1
@@ -192,7 +208,6 @@ def _import_facts(args: argparse.Namespace, app: App, out: TextIO) -> int:
 _HANDLERS: dict[str, Handler] = {
     "ask": _ask,
     "chat": _chat,
-    "health": _health,
     "unanswered": _unanswered,
     "sources": _sources,
     "facts": _facts,

@@ -16,6 +16,7 @@ from bot.bootstrap import build
 from bot.config import Settings
 from bot.core.errors import StoreUnavailable
 from bot.core.service import FactBot
+from bot.store.notify import is_postgres, listen
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 8.0
@@ -30,6 +31,8 @@ def run(settings: Settings, platform: str, stdin: TextIO, stdout: TextIO) -> int
             log.info("no platform token configured: starting the console chat")
             ConsoleChat(app.bot, stdin, stdout, interactive=stdin.isatty()).run()
             return 0
+        if app.metrics and settings.metrics_port:
+            app.metrics.serve(settings.metrics_port)
         return asyncio.run(_serve(app.bot, settings, servers))
     finally:
         app.close()
@@ -75,14 +78,23 @@ async def _serve(bot: FactBot, settings: Settings, servers: dict[str, Serve]) ->
 
 
 async def live_sync(bot: FactBot, settings: Settings, stop: asyncio.Event) -> None:
-    """Poll the revision counter so facts changed by other processes are answered within seconds."""
-    while not stop.is_set():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=settings.sync_interval_seconds)
-        if stop.is_set():
-            return
-        try:
-            if changed := await asyncio.to_thread(bot.sync):
-                log.info("synced %d changed facts", changed)
-        except StoreUnavailable:
-            log.warning("live sync: database unavailable, answering from memory")
+    """Keep the index current with other processes: NOTIFY on PostgreSQL, polling everywhere."""
+    wake = asyncio.Event()
+    listener = asyncio.create_task(listen(settings.database_url, wake)) if is_postgres(settings.database_url) else None
+    try:
+        while not stop.is_set():
+            waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())]
+            await asyncio.wait(waiters, timeout=settings.sync_interval_seconds, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
+            if stop.is_set():
+                return
+            wake.clear()
+            try:
+                if changed := await asyncio.to_thread(bot.sync):
+                    log.info("synced %d changed facts", changed)
+            except StoreUnavailable:
+                log.warning("live sync: database unavailable, answering from memory")
+    finally:
+        if listener:
+            listener.cancel()

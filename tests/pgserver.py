@@ -53,8 +53,7 @@ class PgServer:
         server = cls(directory, _free_port(), as_user)
         data = str(directory / "data")
         server._run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
-        options = f"-p {server.port} -h 127.0.0.1 -k {directory} -c fsync=off -c max_connections=200"
-        server._run("pg_ctl", "-D", data, "-l", str(directory / "log"), "-o", options, "-w", "-t", "60", "start")
+        server.resume()
         return server
 
     def stop(self) -> None:
@@ -63,9 +62,11 @@ class PgServer:
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 
-    def restart(self) -> None:
-        """Stop and start again on the same port (used to prove the bot survives a database restart)."""
-        data = str(self.directory / "data")
-        self._run("pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
+    def pause(self) -> None:
+        """Stop the server but keep its data (to prove the bot survives a database outage)."""
+        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
         options = f"-p {self.port} -h 127.0.0.1 -k {self.directory} -c fsync=off -c max_connections=200"
+        data = str(self.directory / "data")
         self._run("pg_ctl", "-D", data, "-l", str(self.directory / "log"), "-o", options, "-w", "start")

@@ -16,7 +16,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound, NothingToUndo, Not
 from bot.core.factfile import MAX_QUOTE, MAX_SLUG, check_texts, fact_from_dict, fact_to_dict, quote_passage
 from bot.core.matching import Index
 from bot.core.model import Actor, Fact, FactDetails, FactDraft, Page, Passage, QuoteMatch, Source, Unanswered
-from bot.core.ports import UnitOfWork
+from bot.core.ports import Observer, UnitOfWork
 from bot.core.text import clean, fold
 
 QUOTE_MIN_SIMILARITY = 90.0
@@ -40,9 +40,17 @@ def slugify(text: str, taken: Callable[[str], bool]) -> str:
 
 
 class Moderation:
-    def __init__(self, uow: Callable[[], UnitOfWork], index: Index) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], index: Index, observer: Observer | None = None) -> None:
         self._uow = uow
         self._index = index
+        self._observer = observer
+
+    def _applied(self, action: str, fact: Fact) -> Fact:
+        """After a commit: answerable at once in this process (others follow via live sync)."""
+        self._index.add_fact(fact)
+        if self._observer:
+            self._observer.change(action)
+        return fact
 
     # --- validation ---------------------------------------------------------------------
 
@@ -104,8 +112,7 @@ class Moderation:
             fact = uow.facts.add(self._validated(fact_id, draft), edited=True)
             uow.audit.add(actor, "add", fact.id, None, fact_to_dict(fact))
             uow.commit()
-        self._index.add_fact(fact)
-        return fact
+        return self._applied("add", fact)
 
     def edit(self, actor: Actor, fact_id: str, draft: FactDraft, expected_version: int | None = None) -> Fact:
         """Replace a fact's quote and texts; `expected_version` guards against overwriting a concurrent edit."""
@@ -116,8 +123,7 @@ class Moderation:
             fact = uow.facts.update(changed, expected_version=expected_version or current.version, edited=True)
             uow.audit.add(actor, "edit", fact_id, fact_to_dict(current), fact_to_dict(fact))
             uow.commit()
-        self._index.add_fact(fact)
-        return fact
+        return self._applied("edit", fact)
 
     def remove(self, actor: Actor, fact_id: str) -> Fact:
         return self._set_removed(actor, fact_id, removed=True)
@@ -139,8 +145,7 @@ class Moderation:
             action = "remove" if removed else "restore"
             uow.audit.add(actor, action, fact_id, fact_to_dict(current), fact_to_dict(fact))
             uow.commit()
-        self._index.add_fact(fact)
-        return fact
+        return self._applied(action, fact)
 
     def undo(self, actor: Actor) -> Fact:
         """Revert the actor's last change that is not undone yet; returns the fact as it is now."""
@@ -163,8 +168,7 @@ class Moderation:
             uow.audit.mark_undone(entry.id)
             uow.audit.add(actor, "undo", fact.id, fact_to_dict(current), fact_to_dict(fact))
             uow.commit()
-        self._index.add_fact(fact)
-        return fact
+        return self._applied("undo", fact)
 
     def import_facts(self, actor: Actor, facts: list[Fact]) -> Counter[str]:
         """Add or update facts from an export file, keeping their ids; one transaction."""
@@ -187,7 +191,7 @@ class Moderation:
             uow.commit()
         counts["added"], counts["updated"] = len(added), len(changed) - len(added)
         for fact in changed:
-            self._index.add_fact(fact)
+            self._applied("import", fact)
         return counts
 
     # --- reads --------------------------------------------------------------------------

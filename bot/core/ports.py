@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol, Self
 
-from bot.core.model import Actor, AuditEntry, Fact, Source, Unanswered
+from bot.core.model import Actor, Answer, AuditEntry, Fact, Source, Unanswered
 
 
 class SourceRepository(Protocol):
@@ -70,3 +70,10 @@ class UnitOfWork(Protocol):
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
     def commit(self) -> None: ...
+
+
+class Observer(Protocol):
+    """Receives what happened, for metrics; must be cheap and never raise."""
+
+    def question(self, platform: str, answer: Answer, seconds: float) -> None: ...
+    def change(self, action: str) -> None: ...

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.core.answering import Answerer
-from bot.core.errors import InvalidInput, NotFound
+from bot.core.errors import InvalidInput, NotFound, StoreUnavailable
 from bot.core.matching import DocKind
 from bot.core.model import Answer, AnswerKind, SourceInfo, Suggestion
 from bot.core.moderation import Moderation
-from bot.core.ports import UnitOfWork
+from bot.core.ports import Observer, UnitOfWork
 from bot.core.text import clean, tokens
 
 log = logging.getLogger(__name__)
@@ -23,11 +23,19 @@ _LOGGED_KINDS = (AnswerKind.UNKNOWN, AnswerKind.UNSURE)
 class FactBot:
     """Questions are answered from memory; only the unanswered log and votes touch the database."""
 
-    def __init__(self, uow: Callable[[], UnitOfWork], answerer: Answerer, *, log_questions: bool = True) -> None:
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        answerer: Answerer,
+        *,
+        log_questions: bool = True,
+        observer: Observer | None = None,
+    ) -> None:
         self._uow = uow
         self.answerer = answerer
         self.index = answerer.index
-        self.moderation = Moderation(uow, self.index)
+        self.moderation = Moderation(uow, self.index, observer)
+        self._observer = observer
         self._revision = 0
         self._hits: Counter[str] = Counter()
         self._log_questions = log_questions
@@ -41,9 +49,15 @@ class FactBot:
         if answer.fact_id:
             self._hits[answer.fact_id] += 1
         if answer.kind in _LOGGED_KINDS:
-            with self._uow() as uow:
-                uow.unanswered.record(clean(question), answer.lang, platform, datetime.now(UTC))
-                uow.commit()
+            try:
+                with self._uow() as uow:
+                    uow.unanswered.record(clean(question), answer.lang, platform, datetime.now(UTC))
+                    uow.commit()
+            except StoreUnavailable:  # the answer comes from memory; losing one log entry is acceptable
+                log.warning("unanswered question not logged: database unavailable")
+        seconds = time.perf_counter() - started
+        if self._observer:
+            self._observer.question(platform, answer, seconds)
         log.info(
             "question",
             extra={
@@ -52,7 +66,7 @@ class FactBot:
                 "kind": str(answer.kind),
                 "fact_id": answer.fact_id,
                 "confidence": answer.confidence,
-                "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                "latency_ms": round(seconds * 1000, 2),
                 "question": question[:300] if self._log_questions else None,
             },
         )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.core.errors import Conflict
 from bot.core.model import Actor, AuditEntry, Fact, LangText, Passage, Source, Unanswered
+from bot.store.notify import announce
 from bot.store.tables import (
     AnswerRow,
     AuditRow,
@@ -64,12 +65,14 @@ def _upsert(session: Session, table: type, values: dict, keys: list[str], change
 
 def next_revision(session: Session) -> int:
     """Bump the write counter; the row lock also serialises concurrent writers in commit order."""
-    return session.execute(
+    revision = session.execute(
         update(RevisionRow)
         .where(RevisionRow.id == 1)
         .values(revision=RevisionRow.revision + 1)
         .returning(RevisionRow.revision)
     ).scalar_one()
+    announce(session, revision)
+    return revision
 
 
 class SqlSources:
