@@ -49,7 +49,8 @@ def test_kill_minus_nine_during_a_burst_of_writes_loses_no_acknowledged_write(st
         with engine.connect() as connection:  # nothing half-written: every fact has its answer and question
             orphans = connection.execute(
                 text(
-                    "SELECT count(*) FROM facts f WHERE NOT EXISTS (SELECT 1 FROM fact_answers a WHERE a.fact_id = f.id)"
+                    "SELECT count(*) FROM facts f"
+                    " WHERE NOT EXISTS (SELECT 1 FROM fact_answers a WHERE a.fact_id = f.id)"
                     " OR NOT EXISTS (SELECT 1 FROM questions q WHERE q.fact_id = f.id)"
                 )
             ).scalar_one()
