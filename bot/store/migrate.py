@@ -8,9 +8,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 72_170_001  # pg_advisory lock key: one process migrates, the others wait
 
 
 def _config(connection: Connection) -> Config:
@@ -48,8 +49,14 @@ def revision(engine: Engine, message: str) -> None:
 
 
 def ensure_schema(engine: Engine) -> bool:
-    """Upgrade to head when behind; True when something ran."""
-    if current(engine) == head():
+    """Upgrade to head when behind; True when something ran. Safe when several processes start at once."""
+    target = head()
+    if current(engine) == target:
         return False
-    upgrade(engine)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        if MigrationContext.configure(connection).get_current_revision() == target:
+            return False
+        command.upgrade(_config(connection), "head")
     return True

@@ -54,6 +54,7 @@ def seed(uow: Callable[[], UnitOfWork], facts_dir: Path, *, force: bool = False)
     """Bring the store in line with facts/; None when the files did not change since the last seed."""
     fingerprint = digest(facts_dir)
     with uow() as unit:
+        unit.lock_writes()  # processes starting together seed one after the other, never twice
         if not force and unit.meta.get(DIGEST_KEY) == fingerprint:
             return None
         known = {s.id: s for s in unit.sources.all()}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Self
 
+from sqlalchemy import update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.errors import StoreUnavailable
 from bot.store.repository import SqlAudit, SqlFacts, SqlFeedback, SqlMeta, SqlSources, SqlUnanswered
+from bot.store.tables import RevisionRow
 
 
 class SqlUnitOfWork:
@@ -37,3 +39,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+    def lock_writes(self) -> None:
+        # A no-op update of the revision row: a row lock on PostgreSQL, the write lock on SQLite.
+        self.session.execute(update(RevisionRow).where(RevisionRow.id == 1).values(revision=RevisionRow.revision))
