@@ -90,9 +90,10 @@ def words(text: str) -> list[str]:
         out = text.encode().translate(_SEPARATORS).decode().split()[: MAX_TOKENS * 2]
     else:
         out = _WORD.findall(fold(clean(text)))[: MAX_TOKENS * 2]
-    for i, word in enumerate(out):
-        if word == "us" and (i == 0 or out[i - 1] not in _PRONOUN_US_AFTER):
-            out[i] = "usa"
+    if "us" in out:
+        for i, word in enumerate(out):
+            if word == "us" and (i == 0 or out[i - 1] not in _PRONOUN_US_AFTER):
+                out[i] = "usa"
     return out
 
 
@@ -153,11 +154,9 @@ def tokens(text: str, lang: str) -> tuple[str, ...]:
     found = words(text)
     if not _phrase_starts().isdisjoint(found):
         found = pattern.sub(lambda m: phrases[m.group()], " ".join(found)).split()
-    out: dict[str, None] = {}
-    for word in found:
-        if token := _token(word, lang):
-            out[token] = None
-    return tuple(out)[:MAX_TOKENS]
+    cache = _TOKEN_CACHE[lang]
+    mapped = [cache[w] if w in cache else _token(w, lang) for w in found]
+    return tuple(dict.fromkeys(filter(None, mapped)))[:MAX_TOKENS]
 
 
 @lru_cache(maxsize=1)
