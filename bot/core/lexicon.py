@@ -48,6 +48,7 @@ MARKERS_DE = frozenset(
     ein eine einen einer hat haben wurde wurden auf für über gibt es sich auch bei nach seit wieviel wieviele
     viele wurde hatte hätte könnte kann soll sollte wird werden zwischen gegen durch vom zum zur aus oder ob
     wieso weshalb gab noch schon sehr mehr erzähl sag bitte stimmt denn eigentlich
+    hallo moin servus hilfe guten grüß gruss danke tschüss
     """.split()
 )
 MARKERS_EN = frozenset(
@@ -55,6 +56,7 @@ MARKERS_EN = frozenset(
     the is are were what who when where why which how many much does did do with from of to a an and has have
     been there it its for about since between against by or whether than still very more tell say please does
     doesn't did didn't will would could should can is isn't are aren't
+    hello hi hey help thanks thank
     """.split()
 )
 
