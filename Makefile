@@ -19,10 +19,8 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 
-## run: install, migrate, seed and start the bot (Telegram/Discord with tokens, else a console chat)
+## run: install, then start the bot; it migrates and seeds on start (Telegram/Discord with tokens, else a console chat)
 run: $(STAMP)
-	$(BIN)/python -m bot db upgrade >/dev/null
-	$(BIN)/python -m bot seed >/dev/null
 	$(BIN)/python -m bot run
 
 ## test: install dev dependencies and run the whole suite (starts a throwaway PostgreSQL server)

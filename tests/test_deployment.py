@@ -16,7 +16,7 @@ def test_env_example_documents_every_setting() -> None:
 def test_dockerfile_runs_as_non_root_with_a_health_check() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.MULTILINE)
-    assert 'HEALTHCHECK' in dockerfile and '"bot", "health"' in dockerfile
+    assert "HEALTHCHECK" in dockerfile and '"bot", "health"' in dockerfile
     assert dockerfile.index("COPY pyproject.toml") < dockerfile.index("COPY bot ")  # dependencies layer first
 
 
