@@ -6,6 +6,10 @@ the bot answered. Like Discord it refuses a second response to an interaction, a
 deadline, messages, embeds, buttons and modals over Discord's limits, and interactions for commands that were
 never registered. Every JSON response has `Content-Type: application/json` exactly: discord.py decodes nothing
 else. A wrong token gets 401 on REST and close code 4004 on the gateway.
+
+Sharding as Discord does it: a connection that identifies with `shard: [id, count]` gets READY and GUILD_CREATE
+for the guilds with `(guild_id >> 22) % count == id` only, and each interaction goes to the connection of the
+shard that owns its guild (direct messages to shard 0); `Interaction.shard` records which one it was.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from bot.core.service import FactBot
 API = "/api/v10"
 APP_ID = 900000000000000001
 GUILD_ID = 910000000000000001
+OTHER_GUILD_ID = GUILD_ID + (1 << 22)  # with two shards, GUILD_ID is on shard 0 and this one on shard 1
 CHANNEL_ID = 920000000000000001
 MODERATOR_ROLE_ID = 930000000000000001
 VIEW_CHANNEL, SEND_MESSAGES, MANAGE_MESSAGES, USE_COMMANDS = 1 << 10, 1 << 11, 1 << 13, 1 << 31
@@ -112,6 +117,7 @@ class Interaction:
     message_id: int | None = None  # the response message, or the component's message for types 6/7
     baseline: int = 0  # edits of that message before the response: a deferred update is done after one more
     followups: list[int] = field(default_factory=list)
+    shard: int | None = None  # the shard whose connection received it (None: an unsharded connection)
 
     @property
     def modal(self) -> dict[str, Any]:
@@ -137,10 +143,12 @@ class DiscordEmulator:
         *,
         guild_ids: tuple[int, ...] = (GUILD_ID,),
         deadline: float = DEADLINE,
+        max_concurrency: int = 1,
     ) -> None:
         self.token = token
         self.guild_ids = guild_ids
         self.deadline = deadline
+        self.max_concurrency = max_concurrency  # shards that may identify together (GET /gateway/bot)
         self.heartbeat_ms = 1000
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
@@ -220,13 +228,21 @@ class DiscordEmulator:
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait_ready(self, within: float = 10.0) -> None:
-        """Until a client identified and received READY and its guilds."""
-        await self.until(lambda: self.session is not None, within)
+    async def wait_ready(self, within: float = 10.0, *, shard: int | None = None) -> None:
+        """Until a client identified (as `shard`, if given) and received READY and its guilds."""
+        await self.until(lambda: any(shard in (None, s.shard_id) for s in self.ready_sessions), within)
+
+    @property
+    def ready_sessions(self) -> list[GatewaySession]:
+        return [s for s in self._sessions if s.ready and not s.ws.closed]
 
     @property
     def session(self) -> GatewaySession | None:
-        return next((s for s in reversed(self._sessions) if s.ready and not s.ws.closed), None)
+        return next(reversed(self.ready_sessions), None)
+
+    def session_for(self, guild_id: int | None) -> GatewaySession | None:
+        """The newest ready connection that receives the events of `guild_id` (None: direct messages)."""
+        return next((s for s in reversed(self.ready_sessions) if s.owns(guild_id)), None)
 
     # --- REST plumbing --------------------------------------------------------------------
 
@@ -257,7 +273,7 @@ class DiscordEmulator:
         return json_response({"url": self.gateway_url})
 
     async def _get_gateway_bot(self, request: web.Request) -> web.Response:
-        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": self.max_concurrency}
         return json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
 
     async def _get_me(self, request: web.Request) -> web.Response:
@@ -349,8 +365,8 @@ class DiscordEmulator:
     async def _dispatch(
         self, kind: int, data: dict[str, Any], user: User, *, guild_id: int | None, locale: str, **extra: Any
     ) -> Interaction:
-        session = self.session
-        assert session is not None, "no client connected to the gateway"
+        session = self.session_for(guild_id)
+        assert session is not None, f"no client connected to the gateway for guild {guild_id}"
         interaction_id = next(self._ids)
         token = f"aW50ZXJhY3Rpb24{secrets.token_urlsafe(24)}"
         payload: dict[str, Any] = {
@@ -408,7 +424,7 @@ class DiscordEmulator:
                 "context": 1,
                 "authorizing_integration_owners": {"0": str(GUILD_ID)},
             }
-        interaction = Interaction(interaction_id, token, kind, payload, time.monotonic())
+        interaction = Interaction(interaction_id, token, kind, payload, time.monotonic(), shard=session.shard_id)
         self.interactions[interaction_id] = interaction
         await session.dispatch("INTERACTION_CREATE", payload)
         return interaction
@@ -660,6 +676,8 @@ class DiscordEmulator:
         message |= {"type": 20, "application_id": str(APP_ID), "webhook_id": str(APP_ID)}
         if not interaction.payload.get("guild_id"):
             message |= {"channel_id": interaction.payload["channel_id"], "guild_id": None}
+        else:
+            message["guild_id"] = interaction.payload["guild_id"]
         message["flags"] = data.get("flags", 0) & (EPHEMERAL | LOADING | 4 | 4096)
         message["interaction_metadata"] = {
             "id": str(interaction.id),
@@ -779,7 +797,19 @@ class GatewaySession:
         self.emulator, self.ws, self.compress = emulator, ws, compress
         self.sequence = 0
         self.ready = False
+        self.shard: tuple[int, int] | None = None  # [id, count] from IDENTIFY
         self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
+
+    @property
+    def shard_id(self) -> int | None:
+        return self.shard[0] if self.shard else None
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether Discord sends this connection the events of `guild_id` (None: direct messages, shard 0)."""
+        if self.shard is None:
+            return True
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
 
     async def send(self, payload: dict[str, Any]) -> None:
         raw = json.dumps(payload).encode()
@@ -821,20 +851,26 @@ class GatewaySession:
         if any(intents & bit for bit in PRIVILEGED_INTENTS):
             await self.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
-        await self.dispatch(
-            "READY",
-            {
-                "v": 10,
-                "user": BOT_USER,
-                "session_id": secrets.token_hex(16),
-                "resume_gateway_url": emulator.gateway_url,
-                "guilds": [{"id": str(g), "unavailable": True} for g in emulator.guild_ids],
-                "application": {"id": str(APP_ID), "flags": 0},
-                "private_channels": [],
-                "relationships": [],
-            },
-        )
-        for guild_id in emulator.guild_ids:
+        shard = data.get("shard")
+        if shard is not None:
+            valid = isinstance(shard, list) and len(shard) == 2 and all(type(n) is int for n in shard)
+            if not valid or not 0 <= shard[0] < shard[1]:
+                await self.ws.close(code=4010, message=b"Invalid shard.")
+                return
+            self.shard = (shard[0], shard[1])
+        guilds = [g for g in emulator.guild_ids if self.owns(g)]
+        ready = {
+            "v": 10,
+            "user": BOT_USER,
+            "session_id": secrets.token_hex(16),
+            "resume_gateway_url": emulator.gateway_url,
+            "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
+            "application": {"id": str(APP_ID), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+        }
+        await self.dispatch("READY", ready | ({"shard": list(self.shard)} if self.shard else {}))
+        for guild_id in guilds:
             await self.dispatch("GUILD_CREATE", emulator.guild_payload(guild_id))
         self.ready = True
         await emulator._notify()

@@ -11,7 +11,15 @@ import pytest
 
 from bot.config import Settings
 from bot.core.service import FactBot
-from tests.adapters.discord_emulator import ALICE, APP_ID, GUILD_ID, DiscordEmulator, Interaction, serving
+from tests.adapters.discord_emulator import (
+    ALICE,
+    APP_ID,
+    GUILD_ID,
+    OTHER_GUILD_ID,
+    DiscordEmulator,
+    Interaction,
+    serving,
+)
 
 
 @pytest.fixture
@@ -111,3 +119,26 @@ async def test_commands_never_registered_cannot_be_invoked(
             await emulator.slash("ask", {"city": "Minsk"})
         with pytest.raises(AssertionError, match="not available in direct messages"):
             await emulator.slash("fact", subcommand="list", guild_id=None)
+
+
+@pytest.mark.parametrize(("shard", "close_code"), [([1, 2], None), ([2, 2], 4010), ([0], 4010), (["0", 2], 4010)])
+async def test_identify_with_a_shard_gets_that_shards_guilds_or_4010(
+    http: aiohttp.ClientSession, shard: list[Any], close_code: int | None
+) -> None:
+    async with (
+        DiscordEmulator(guild_ids=(GUILD_ID, OTHER_GUILD_ID)) as emulator,
+        http.ws_connect(f"{emulator.gateway_url}?v=10&encoding=json") as ws,
+    ):
+        assert (await ws.receive_json())["op"] == 10
+        await ws.send_json({"op": 2, "d": {"token": emulator.token, "intents": 1, "shard": shard}})
+        if close_code is not None:
+            await ws.receive()
+            assert ws.close_code == close_code
+            return
+        ready = await ws.receive_json()
+        assert (ready["t"], ready["d"]["shard"]) == ("READY", shard)
+        assert [g["id"] for g in ready["d"]["guilds"]] == [str(OTHER_GUILD_ID)]  # shard 1 of 2 only
+        assert (await ws.receive_json())["d"]["id"] == str(OTHER_GUILD_ID)
+        await emulator.wait_ready(shard=1)
+        assert emulator.session_for(OTHER_GUILD_ID) is not None
+        assert emulator.session_for(GUILD_ID) is None and emulator.session_for(None) is None  # shard 0's guild, DMs
