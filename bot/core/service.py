@@ -137,8 +137,7 @@ class FactBot:
             facts, self._revision = uow.facts.changed_since(-1)
         for source in sources:
             self.index.add_source(source)
-        for fact in facts:
-            self.index.add_fact(fact)
+        self.index.add_facts(facts)
         return len(self.index)
 
     def sync(self) -> int:
@@ -150,8 +149,7 @@ class FactBot:
         for source in sources:
             if known.get(source.id) != source:
                 self.index.add_source(source)
-        for fact in facts:
-            self.index.add_fact(fact)
+        self.index.add_facts(facts)
         self._revision = max(self._revision, revision)
         return len(facts)
 

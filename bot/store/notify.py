@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 
-import psycopg
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -33,6 +32,8 @@ def announce(session: Session, revision: int) -> None:
 
 async def listen(url: str, wake: asyncio.Event) -> None:
     """Set `wake` on every notification, and after each (re)connect to catch up; runs until cancelled."""
+    import psycopg  # only processes on PostgreSQL pay for this import
+
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     failures = 0
     while True:
