@@ -103,6 +103,7 @@ class Index:
 
     def _add_facts(self, facts: Iterable[Fact]) -> None:
         units: dict[str, tuple[Fact, list[Doc], tuple[str, ...]]] = {}  # the last version of an id wins
+        quotes: dict[str, tuple[str, ...]] = {}  # several facts often quote the same sentence
         for fact in facts:
             docs = [
                 Doc(DocKind.QUESTION, fact.id, lang, q, tokens(q, lang), position=i)
@@ -110,7 +111,8 @@ class Index:
                 for i, q in enumerate(text.questions)
             ]
             # Answers and quote count only in the fact's bag of words: they widen recall for paraphrases.
-            extra = [tokens(fact.quote, "de"), *(tokens(t.answer, lang) for lang, t in fact.texts.items())]
+            quote = quotes.get(fact.quote) or quotes.setdefault(fact.quote, tokens(fact.quote, "de"))
+            extra = [quote, *(tokens(t.answer, lang) for lang, t in fact.texts.items())]
             units[fact.id] = (fact, docs, _distinct(*(d.tokens for d in docs), *extra))
         with self._lock:
             for fact_id in units:

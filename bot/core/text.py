@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -31,6 +32,7 @@ _STEMMERS = {"de": Stemmer.Stemmer("german"), "en": Stemmer.Stemmer("english")}
 MAX_TOKENS = 64
 _TOKEN_CACHE: dict[str, dict[str, str | None]] = {"de": {}, "en": {}}
 _TOKEN_CACHE_MAX = 500_000
+_UNSEEN = ""  # cache.get default for words not seen yet ("" is never a token)
 _LEXICON_TYPO_MIN = 5
 _LEXICON_TYPO_CUTOFF = 85.0
 
@@ -147,15 +149,15 @@ def _lexicon_keys() -> list[str]:
     return [k for k in _tables()[0] if len(k) >= _LEXICON_TYPO_MIN]
 
 
-@lru_cache(maxsize=4096)
 def tokens(text: str, lang: str) -> tuple[str, ...]:
     """Content tokens of `text` read as language `lang`: folded, synonym-mapped, stemmed, no stop words."""
     _, phrases, pattern, _ = _tables()
     found = words(text)
     if not _phrase_starts().isdisjoint(found):
         found = pattern.sub(lambda m: phrases[m.group()], " ".join(found)).split()
-    cache = _TOKEN_CACHE[lang]
-    mapped = [cache[w] if w in cache else _token(w, lang) for w in found]
+    mapped = list(map(_TOKEN_CACHE[lang].get, found, itertools.repeat(_UNSEEN, len(found))))
+    if _UNSEEN in mapped:
+        mapped = [_token(w, lang) if m is _UNSEEN else m for w, m in zip(found, mapped, strict=True)]
     return tuple(dict.fromkeys(filter(None, mapped)))[:MAX_TOKENS]
 
 
