@@ -146,7 +146,7 @@ class Answerer:
 
     def suggestions(self, candidates: list[Candidate], lang: str, limit: int = 3) -> tuple[Suggestion, ...]:
         """Questions of near-miss facts, one per fact, in the user's language where possible."""
-        out = []
+        out: list[Suggestion] = []
         for c in candidates:
             if c.score < self.thresholds.suggest or len(out) == limit:
                 break

@@ -183,7 +183,7 @@ class Index:
     def _compact(self) -> None:
         """Renumber the live texts so postings and arrays stop carrying removed ones."""
         live = [d for d in self._docs if d is not None]
-        self._docs, self._dead = live, 0
+        self._docs, self._dead = list[Doc | None](live), 0
         self._alive = bytearray(b"\x01" * len(live))
         self._kinds = bytearray(_KIND_CODES[d.kind] for d in live)
         self._langs = bytearray(_LANG_CODES.get(d.lang, 255) for d in live)

@@ -10,7 +10,7 @@ import bisect
 import itertools
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -144,12 +144,12 @@ class Vocabulary:
         return sorted(found, key=lambda item: item[1])[:5]
 
 
-def _extend(postings: dict[str, array], items: list[tuple[int, Iterable[str]]]) -> None:
+def _extend(postings: dict[str, array], items: Sequence[tuple[int, tuple[str, ...]]]) -> None:
     """Append each item id to the postings of its tokens, grouped with numpy instead of a loop per token."""
     if not items:
         return
-    ids, token_lists = zip(*items, strict=True)
-    token_lists = [tuple(t) for t in token_lists]
+    ids = [item_id for item_id, _ in items]
+    token_lists = [item_tokens for _, item_tokens in items]
     flat = list(itertools.chain.from_iterable(token_lists))
     if not flat:
         return
