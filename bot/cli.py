@@ -98,34 +98,34 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
     """Entry point; every expected error is one line on stderr and a non-zero exit code."""
     args = _parser().parse_args(argv)
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    hidden: list[str] = []
     try:
         settings = Settings()
+        hidden = settings.secret_values()
         # Servers log at LOG_LEVEL; one-shot commands stay quiet unless LOG_LEVEL is set explicitly.
         explicit = args.command == "run" or "log_level" in settings.model_fields_set
-        logs.setup(settings.log_level if explicit else "WARNING", secrets(settings))
+        logs.setup(settings.log_level if explicit else "WARNING", hidden)
         from bot.commands import dispatch
 
         return dispatch(args, settings, stdin, stdout)
     except BotError as exc:
-        print(f"error: {exc.message('en')}", file=sys.stderr)
-        return 1
+        return _failed(exc.message("en"), hidden)
     except OperationalError as exc:
         log.debug("database error", exc_info=True)
-        print(f"error: {StoreUnavailable().message('en')} ({str(exc.orig).splitlines()[0]})", file=sys.stderr)
-        return 1
+        return _failed(f"{StoreUnavailable().message('en')} ({str(exc.orig).splitlines()[0]})", hidden)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the promise is one line, never a traceback; DEBUG logs it in full
         log.debug("unexpected error", exc_info=True)
-        print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
-        return 1
+        return _failed(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", hidden)
 
 
-def secrets(settings: Settings) -> list[str]:
-    tokens = (settings.telegram_bot_token, settings.discord_bot_token, settings.telegram_webhook_secret)
-    return [t.get_secret_value() for t in tokens if t]
+def _failed(message: str, hidden: list[str]) -> int:
+    """One line on stderr; errors may quote what was configured (a host name), so secrets are masked here too."""
+    print(f"error: {logs.redact(message, hidden)}", file=sys.stderr)
+    return 1
 
 
 def operator() -> dict[str, str]:

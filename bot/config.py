@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,6 +17,14 @@ def _ids(value: object) -> object:
     if isinstance(value, str):
         return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
     return value
+
+
+def _database_secrets(url: str) -> list[str]:
+    """The password in DATABASE_URL, also as its pieces around an unencoded '@': SQLAlchemy then reads
+    `user:p4ss@word@host` as password `p4ss` and host `word@host`, and a connection error names that host."""
+    userinfo = url.partition("://")[2].rpartition("@")[0]
+    password = userinfo.partition(":")[2]
+    return [part for text in {password, unquote(password)} for part in (text, *text.split("@")) if part]
 
 
 class Settings(BaseSettings):
@@ -52,6 +61,11 @@ class Settings(BaseSettings):
     _split_ids = field_validator(
         "telegram_moderator_ids", "discord_guild_ids", "discord_moderator_role_ids", "discord_shard_ids", mode="before"
     )(_ids)
+
+    def secret_values(self) -> list[str]:
+        """Everything that must never reach a log line or an error message."""
+        tokens = (self.telegram_bot_token, self.discord_bot_token, self.telegram_webhook_secret)
+        return [t.get_secret_value() for t in tokens if t] + _database_secrets(self.database_url)
 
     @property
     def telegram_enabled(self) -> bool:

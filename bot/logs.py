@@ -6,6 +6,17 @@ import logging
 from collections.abc import Iterable
 
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+# Below these levels libraries log every request or event. discord.py's request URLs (discord.http, discord.webhook)
+# and raw gateway events (discord.gateway DEBUG) carry interaction tokens, which answer in the bot's name for 15 min.
+_QUIET = {
+    "alembic": logging.WARNING,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "discord.http": logging.WARNING,
+    "discord.webhook": logging.WARNING,
+    "discord.gateway": logging.INFO,
+}
 
 
 class KeyValueFormatter(logging.Formatter):
@@ -19,6 +30,13 @@ class KeyValueFormatter(logging.Formatter):
             if k not in _STANDARD and v is not None
         ]
         return f"{line} {' '.join(fields)}" if fields else line
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret of 6 or more characters masked, longest first (a secret may contain another)."""
+    for secret in sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 class RedactSecrets(logging.Filter):
@@ -36,14 +54,10 @@ class RedactSecrets(logging.Filter):
             message += "\n" + logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
             record.exc_text = None
-        for secret in self._secrets:
-            message = message.replace(secret, "***")
-        record.msg, record.args = message, ()
+        record.msg, record.args = redact(message, self._secrets), ()
         for key, value in list(record.__dict__.items()):
             if key not in _STANDARD and isinstance(value, str):
-                for secret in self._secrets:
-                    value = value.replace(secret, "***")
-                record.__dict__[key] = value
+                record.__dict__[key] = redact(value, self._secrets)
         return True
 
 
@@ -54,5 +68,5 @@ def setup(level: str, secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("alembic", "httpx", "httpcore", "apscheduler", "discord.http"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    for noisy, floor in _QUIET.items():
+        logging.getLogger(noisy).setLevel(max(floor, root.level))

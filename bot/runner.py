@@ -10,6 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from bot import logs
 from bot.adapters.console_app import ConsoleChat
 from bot.adapters.errors import StartupError
 from bot.bootstrap import build
@@ -72,7 +73,8 @@ async def _serve(bot: FactBot, settings: Settings, servers: dict[str, Serve]) ->
             continue
         exc = task.exception()
         message = str(exc) if isinstance(exc, StartupError) else f"{type(exc).__name__}: {exc}"
-        print(f"error: {tasks[task]}: {message.splitlines()[0] if message else 'failed'}", file=sys.stderr)
+        line = message.splitlines()[0] if message else "failed"
+        print(f"error: {tasks[task]}: {logs.redact(line, settings.secret_values())}", file=sys.stderr)
         code = 1
     return code
 

@@ -70,7 +70,7 @@ async def facts_page_pressed(update: Update, context: Context) -> None:
         return
     fields = cb.unpack(query.data, 2)
     search = context.deps.memo.get(fields[0]) if fields else None
-    if search is None or not fields[1].isdigit():
+    if search is None or not fields[1].isdecimal():
         await alert(update, t("button_expired", lang))
         return
     page = await asyncio.to_thread(context.deps.bot.moderation.list, search, int(fields[1]), PER_PAGE, True)

@@ -9,6 +9,7 @@ import yaml
 
 from bot.core.errors import InvalidInput, KnowledgeBaseError
 from bot.core.model import LANGS, Fact, LangText, Passage, Source
+from bot.core.text import clean
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 64
@@ -66,15 +67,15 @@ def check_texts(texts: Mapping[str, LangText], *, require_all: bool) -> None:
 def _clean_lines(items: Iterable[str]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for item in items:
-        line = " ".join(str(item).split())
+        line = clean(str(item))
         if line:
             seen.setdefault(line, None)
     return tuple(seen)
 
 
 def lang_text(answer: str, questions: Iterable[str]) -> LangText:
-    """A LangText with whitespace tidied and duplicate questions dropped."""
-    return LangText(answer=" ".join(answer.split()), questions=_clean_lines(questions))
+    """A LangText without control or invisible characters, whitespace tidied, duplicate questions dropped."""
+    return LangText(answer=clean(answer), questions=_clean_lines(questions))
 
 
 # --- sources -------------------------------------------------------------------------------
