@@ -1,4 +1,4 @@
-"""Wiring of the Telegram adapter: one `build_application()` and `serve_telegram()` for the runner (long polling)."""
+"""Wiring of the Telegram adapter: one `build_application()` and `serve_telegram()` for the runner."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
     InlineQueryHandler,
+    JobQueue,
     MessageHandler,
     TypeHandler,
     filters,
@@ -34,6 +36,7 @@ from bot.adapters.telegram_context import DEPS_KEY, Context, Deps, Moderators
 from bot.adapters.telegram_inline import inline_query
 from bot.adapters.telegram_menu import register_commands
 from bot.adapters.telegram_updates import ChatOrderedProcessor, guard, on_error, polling_failed
+from bot.adapters.telegram_webhook import Webhook, start_webhook, webhook_from
 from bot.config import Settings
 from bot.core.service import FactBot
 
@@ -45,16 +48,24 @@ TelegramApp = Application[Any, Context, Any, Any, Any, Any]
 
 
 def build_application(
-    bot: FactBot, settings: Settings, *, conversation_timeout: float = CONVERSATION_TIMEOUT_SECONDS
+    bot: FactBot,
+    settings: Settings,
+    *,
+    conversation_timeout: float = CONVERSATION_TIMEOUT_SECONDS,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> TelegramApp:
-    """The PTB Application with every handler; nothing touches the network until it is initialized."""
+    """The PTB Application with every handler; nothing touches the network until it is initialized.
+
+    `rate_limiter` defaults to AIORateLimiter with Telegram's flood limits; only a benchmark replaces it.
+    """
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
     application = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .job_queue(JobQueue())  # for the dialogue's conversation_timeout
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -70,15 +81,15 @@ def build_application(
     application.bot_data[DEPS_KEY] = Deps(
         bot, settings, RateLimiter(settings.rate_limit_per_minute), moderators, conversation_timeout
     )
-    _add_handlers(application)
+    _add_handlers(application, conversation_timeout)
     return application
 
 
-def _add_handlers(app: TelegramApp) -> None:
+def _add_handlers(app: TelegramApp, conversation_timeout: float) -> None:
     new = filters.UpdateType.MESSAGE  # edited messages and channel posts are not questions
     text = new & filters.TEXT & ~filters.COMMAND
     app.add_handler(TypeHandler(Update, guard), group=-1)
-    app.add_handler(dialogue.build_conversation())
+    app.add_handler(dialogue.build_conversation(conversation_timeout))
     commands = {
         "start": asking.start,
         "help": asking.help_command,
@@ -108,24 +119,29 @@ def _add_handlers(app: TelegramApp) -> None:
 
 
 async def serve_telegram(bot: FactBot, settings: Settings, stop: asyncio.Event) -> None:
-    """Run the bot with long polling until `stop` is set, then shut down cleanly."""
-    await run_polling(build_application(bot, settings), stop)
+    """Run the bot until `stop` is set: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
+    webhook = webhook_from(settings)  # refuses a webhook without a secret before anything starts
+    await run_until_stopped(build_application(bot, settings), stop, webhook)
 
 
-async def run_polling(application: TelegramApp, stop: asyncio.Event) -> None:
-    """Initialize (checks the token), register the menus, poll until `stop`; always shut down."""
+async def run_until_stopped(application: TelegramApp, stop: asyncio.Event, webhook: Webhook | None = None) -> None:
+    """Initialize (checks the token), register the menus, receive updates until `stop`; always shut down."""
     await _initialize(application)
     try:
         await register_commands(application.bot, application.bot_data[DEPS_KEY].moderators)
-        await application.updater.start_polling(
-            timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES, error_callback=polling_failed
-        )
+        if webhook:
+            await start_webhook(application.updater, webhook, ALLOWED_UPDATES)
+        else:
+            await application.updater.start_polling(
+                timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES, error_callback=polling_failed
+            )
         await application.start()
-        log.info("telegram: polling as @%s", application.bot.username)
+        how = f"webhook on {webhook.listen}:{webhook.port}" if webhook else "polling"
+        log.info("telegram: %s as @%s", how, application.bot.username)
         await stop.wait()
     finally:
         if application.updater.running:
-            await application.updater.stop()
+            await application.updater.stop()  # the webhook stays set: Telegram keeps updates for the next start
         if application.running:
             await application.stop()
         await application.shutdown()

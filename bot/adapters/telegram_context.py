@@ -65,7 +65,6 @@ class Deps:
     moderators: Moderators
     conversation_timeout: float
     memo: Memo = field(default_factory=Memo)
-    clock: Callable[[], float] = time.monotonic
     limited: set[str] = field(default_factory=set)  # users already told about the rate limit
 
 

@@ -1,4 +1,4 @@
-"""The /addfact dialogue's state: the draft, its idle timeout, and the prompt that leads to each next step."""
+"""The /addfact dialogue's state: the draft, the prompt that leads to each next step, and what ends it when idle."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from bot.adapters import telegram_callbacks as cb
 from bot.adapters.telegram_context import Context
 from bot.adapters.telegram_render import answer_html, button, lang_keyboard
 from bot.adapters.telegram_replies import reply, say
-from bot.adapters.telegram_texts import t
+from bot.adapters.telegram_texts import duration, t
 from bot.core.factfile import MAX_ANSWER, lang_text
 from bot.core.model import Fact, FactDraft, LangText
 from bot.core.text import detect_language
@@ -32,7 +32,6 @@ _NO = frozenset({"no", "n", "nein", "cancel", "abbrechen"})
 class Draft:
     """A fact being written; when editing, `fact_id`, `version` and the current texts are set."""
 
-    touched: float
     fact_id: str | None = None
     version: int | None = None
     texts: dict[str, LangText] = field(default_factory=dict)
@@ -54,20 +53,30 @@ Step = Callable[[Update, Context, Draft], Coroutine[Any, Any, int]]
 
 
 def step(handler: Step) -> Callable[[Update, Context], Coroutine[Any, Any, int]]:
-    """Ends a dialogue that was idle longer than the timeout (PTB's own timeout needs the absent JobQueue)."""
+    """Hands a dialogue step its draft; a step racing the timeout (the draft just dropped) ends the dialogue."""
 
     @functools.wraps(handler)
     async def run(update: Update, context: Context) -> int:
-        deps, draft = context.deps, context.user_data.get(DRAFT_KEY)
         await acknowledge(update)
-        if draft is None or deps.clock() - draft.touched > deps.conversation_timeout:
-            context.user_data.pop(DRAFT_KEY, None)
-            await say(update, t("timed_out", context.lang(update), minutes=round(deps.conversation_timeout / 60)))
+        draft = context.user_data.get(DRAFT_KEY)
+        if draft is None:
+            await say(update, expired_text(context, update))
             return END
-        draft.touched = deps.clock()
         return await handler(update, context, draft)
 
     return run
+
+
+async def timed_out(update: Update, context: Context) -> None:
+    """ConversationHandler.TIMEOUT: the dialogue was idle too long; the draft is dropped, the moderator told."""
+    context.user_data.pop(DRAFT_KEY, None)
+    if update.effective_message:  # the last message or pressed button of the dialogue
+        await say(update, expired_text(context, update))
+
+
+def expired_text(context: Context, update: Update) -> str:
+    lang = context.lang(update)
+    return t("timed_out", lang, duration=duration(context.deps.conversation_timeout, lang))
 
 
 # --- prompts: each sends what the next step needs and returns that step ------------------------

@@ -8,7 +8,14 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
 from bot.adapters import telegram_callbacks as cb
@@ -33,6 +40,7 @@ from bot.adapters.telegram_draft import (
     lines,
     preview,
     step,
+    timed_out,
 )
 from bot.adapters.telegram_render import lang_keyboard
 from bot.adapters.telegram_replies import alert, command_text, reply, say
@@ -194,8 +202,8 @@ async def nothing_to_cancel(update: Update, context: Context) -> None:
     await say(update, t("nothing_to_cancel", context.lang(update)))
 
 
-def build_conversation() -> ConversationHandler:
-    """The dialogue; /cancel leaves it at any step, /addfact or a ➕ button starts it afresh."""
+def build_conversation(timeout: float) -> ConversationHandler:
+    """The dialogue; /cancel leaves it at any step, /addfact or a ➕ button starts it afresh, `timeout` idle ends it."""
     skip_command = CommandHandler("skip", skip, filters=filters.UpdateType.MESSAGE)
     with warnings.catch_warnings():  # buttons are answered per chat and user on purpose, not per message
         warnings.filterwarnings("ignore", message=".*CallbackQueryHandler", category=PTBUserWarning)
@@ -214,9 +222,11 @@ def build_conversation() -> ConversationHandler:
                     CallbackQueryHandler(confirmed, pattern=r"^af:(save|cancel)$"),
                     MessageHandler(_TEXT, confirmed),
                 ],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
             },
             fallbacks=[CommandHandler("cancel", step(_cancel_step), filters=filters.UpdateType.MESSAGE)],
             allow_reentry=True,
+            conversation_timeout=timeout,  # runs on the Application's JobQueue
         )
 
 
@@ -243,6 +253,6 @@ async def _may_start(update: Update, context: Context) -> bool:
 
 
 def _new(context: Context, **values: Any) -> Draft:
-    draft = Draft(touched=context.deps.clock(), **values)
+    draft = Draft(**values)
     context.user_data[DRAFT_KEY] = draft
     return draft

@@ -113,9 +113,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     "cancelled": {"de": "Abgebrochen, nichts gespeichert.", "en": "Cancelled, nothing was saved."},
     "nothing_to_cancel": {"de": "Es läuft nichts, das ich abbrechen könnte.", "en": "There is nothing to cancel."},
     "timed_out": {
-        "de": "Dein Entwurf ist nach {minutes} Minuten ohne Antwort verfallen; nichts wurde gespeichert.",
-        "en": "Your draft expired after {minutes} minutes without a reply; nothing was saved.",
+        "de": "Dein Entwurf ist nach {duration} ohne Antwort verfallen; nichts wurde gespeichert.",
+        "en": "Your draft expired after {duration} without a reply; nothing was saved.",
     },
+    "minute": {"de": "{n} Minute", "en": "{n} minute"},
+    "minutes": {"de": "{n} Minuten", "en": "{n} minutes"},
+    "second": {"de": "{n} Sekunde", "en": "{n} second"},
+    "seconds": {"de": "{n} Sekunden", "en": "{n} seconds"},
     "nothing_to_keep": {"de": "Es gibt noch nichts zu behalten; bitte schick es mir.", "en": "Nothing to keep yet."},
     "questions_invalid": {
         "de": "Bitte 1 bis {count} Fragen mit je höchstens {limit} Zeichen, eine pro Zeile.",
@@ -156,3 +160,9 @@ _TEXTS: dict[str, dict[str, str]] = {
 def t(key: str, lang: str | None, **values: object) -> str:
     """The Telegram interface text `key` in `lang`, with `values` filled in."""
     return lookup(_TEXTS, key, lang, **values)
+
+
+def duration(seconds: float, lang: str | None) -> str:
+    """'5 minutes' / '5 Minuten'; below a minute in seconds (short timeouts in tests)."""
+    value, unit = (round(seconds / 60), "minute") if seconds >= 60 else (max(1, round(seconds)), "second")
+    return t(unit if value == 1 else f"{unit}s", lang, n=value)

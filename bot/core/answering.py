@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.core import messages
 from bot.core.matching import DocKind, Hit, Index
@@ -12,7 +13,6 @@ from bot.core.text import clean, detect_language, is_greeting, soft_tokens, toke
 
 MAX_QUESTION_CHARS = 500
 _TYPE_MISMATCH = 0.45  # a "how many" question against a text without a number: suggest, never answer
-_SENTENCE_KINDS = frozenset({DocKind.SENTENCE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,7 @@ class Thresholds:
     margin: float = 0.03
     sure: float = 0.85
     suggest: float = 0.3
+    unanswerable: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,12 @@ class Candidate:
     @property
     def passage_key(self) -> tuple[str, int]:
         return self.fact.source_id, self.fact.paragraph
+
+
+class Ranking(NamedTuple):
+    candidates: list[Candidate]
+    sentence: Hit | None
+    unanswerable: Hit | None
 
 
 class Answerer:
@@ -55,17 +62,17 @@ class Answerer:
             return Answer(question, AnswerKind.TOO_LONG, messages.text("too_long", lang, limit=limit), lang or "en")
         if is_greeting(q):
             return Answer(question, AnswerKind.INTRO, self._text("intro", lang or "en"), lang or "en")
-        candidates, sentence = self._rank(q, detected)
+        ranking = self._rank(q, detected)
         if lang is None:
-            best_doc = candidates[0].hit.doc if candidates else None
+            best_doc = ranking.candidates[0].hit.doc if ranking.candidates else None
             lang = best_doc.lang if best_doc and best_doc.kind == DocKind.QUESTION else "en"
-        return self._decide(question, lang, candidates, sentence)
+        return self._decide(question, lang, ranking)
 
     def rank(self, question: str, lang: str | None = None) -> list[Candidate]:
         """Facts matching `question`, best first (used for inline search and autocomplete)."""
-        return self._rank(clean(question), lang)[0]
+        return self._rank(clean(question), lang).candidates
 
-    def _rank(self, q: str, lang: str | None) -> tuple[list[Candidate], Hit | None]:
+    def _rank(self, q: str, lang: str | None) -> Ranking:
         hits: dict[int, Hit] = {}
         for code in (lang,) if lang else LANGS:
             for hit in self.index.search(tokens(q, code), soft=soft_tokens(q, code)):
@@ -75,10 +82,13 @@ class Answerer:
         expect = expected(q)
         best: dict[str, Hit] = {}
         sentence: Hit | None = None
+        unanswerable: Hit | None = None
         for hit in sorted(hits.values(), key=lambda h: h.score, reverse=True):
-            if hit.doc.kind in _SENTENCE_KINDS:
+            if hit.doc.kind == DocKind.SENTENCE:
                 if sentence is None and provides(expect, hit.doc.text):
                     sentence = hit
+            elif hit.doc.kind == DocKind.UNANSWERABLE:
+                unanswerable = unanswerable or hit
             elif hit.doc.unit not in best:
                 best[hit.doc.unit] = hit
         candidates = []
@@ -87,11 +97,15 @@ class Answerer:
                 fits = provides(expect, fact.quote, *(t.answer for t in fact.texts.values()))
                 candidates.append(Candidate(fact, hit, hit.score if fits else hit.score * _TYPE_MISMATCH))
         candidates.sort(key=lambda c: c.score, reverse=True)
-        return candidates, sentence
+        return Ranking(candidates, sentence, unanswerable)
 
-    def _decide(self, question: str, lang: str, candidates: list[Candidate], sentence: Hit | None) -> Answer:
+    def _decide(self, question: str, lang: str, ranking: Ranking) -> Answer:
         t = self.thresholds
+        candidates, sentence, unanswerable = ranking
         top = candidates[0] if candidates else None
+        if unanswerable and unanswerable.score >= max(t.unanswerable, (top.score if top else 0.0) - t.margin):
+            # The question is closer to one the sources are known not to answer than to any fact.
+            return self._abstain(question, lang, AnswerKind.UNSURE, candidates, unanswerable.score)
         if top and top.score >= t.answer:
             rival = next((c for c in candidates[1:] if c.passage_key != top.passage_key), None)
             close = rival is not None and top.score - rival.score < t.margin

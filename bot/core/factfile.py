@@ -128,6 +128,8 @@ def fact_to_dict(fact: Fact) -> dict:
     for lang in LANGS:
         if text := fact.texts.get(lang):
             data[lang] = {"answer": text.answer, "questions": list(text.questions)}
+    if fact.unanswerable:
+        data["unanswerable"] = list(fact.unanswerable)
     if fact.removed:
         data["removed"] = True
     return data
@@ -159,6 +161,9 @@ def fact_from_dict(data: Mapping, sources: Mapping[str, Source], where: str, *, 
         check_texts(texts, require_all=require_all)
     except InvalidInput as exc:
         raise KnowledgeBaseError(f"{at}: {exc.detail}") from None
+    unanswerable = data.get("unanswerable") or []
+    if not isinstance(unanswerable, list) or len(unanswerable) > MAX_QUESTIONS:
+        raise KnowledgeBaseError(f"{at}: unanswerable must be a list of at most {MAX_QUESTIONS} questions")
     return Fact(
         id=fact_id,
         source_id=source.id,
@@ -166,6 +171,7 @@ def fact_from_dict(data: Mapping, sources: Mapping[str, Source], where: str, *, 
         quote=quote,
         texts=texts,
         removed=bool(data.get("removed", False)),
+        unanswerable=_clean_lines(q for q in unanswerable if len(str(q)) <= MAX_QUESTION),
     )
 
 

@@ -24,6 +24,7 @@ STOP_WORDS_DE = frozenset(
     steht stehen denn eigentlich irgendwie überhaupt eben halt mal gerne kurz bitte danke infos info
     information informationen hoch groß gross immer wieder bereits sogar jemals eher genauso ebenso wirklich
     tatsächlich ungefähr eigentlich momentan aktuell derzeit gerade so
+    nix mal halt ne nee jo joa ok okay hey yo lol bitte pls plz genau irgendwas eigentlich wohl
     """.split()
 )
 
@@ -38,6 +39,7 @@ STOP_WORDS_EN = frozenset(
     something there's what's who's how's tell me according article text info information actually exactly
     happen happened happens us high big large always ever still really again already even rather currently
     approximately roughly
+    yo lol ok okay hey pls plz guys anyway basically actually literally kinda sorta gonna wanna got get
     """.split()
 )
 
@@ -112,6 +114,20 @@ PHRASES: dict[str, str] = {
     "oil pipeline": "ölpipeline",
     "canada day": "canadaday",
     "kanada tag": "canadaday",
+    "got out": "release",
+    "get out": "release",
+    "gets out": "release",
+    "came out": "release",
+    "come out": "release",
+    "set free": "release",
+    "let go": "release",
+    "let out": "release",
+    "freien fuss": "release",
+    "go sour": "worsen",
+    "went sour": "worsen",
+    "gone sour": "worsen",
+    "turned sour": "worsen",
+    "turn sour": "worsen",
     "kanadatag": "canadaday",
     "nato countries": "natoländer",
     "nato-länder": "natoländer",
@@ -529,6 +545,23 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ),
     ("term", "amtszeit", "amtszeiten", "terms", "mandat", "legislaturperiode"),
     ("seventh", "siebte", "siebten", "7th", "sieben", "7"),
+    (
+        "worsen",
+        "worsened",
+        "worsening",
+        "verschlechtert",
+        "verschlechterten",
+        "verschlechterte",
+        "verschlechterung",
+        "deteriorated",
+        "deteriorate",
+        "deterioration",
+        "soured",
+        "sour",
+        "schlechter",
+    ),
+    ("post", "beitrag", "tweet", "tweets", "twitter", "getwittert", "tweeted", "posting", "posted", "gepostet"),
+    ("sea", "meer", "meeres", "küste", "coast", "ostsee", "baltic", "baltische", "baltischen", "ocean"),
     ("political", "politisch", "politische", "politischen", "politischer", "politically", "politics", "politik"),
     ("ban", "verbot", "bans", "banned", "verboten", "embargo", "einfuhrverbot", "importverbot"),
     ("import", "einfuhr", "einfuhren", "imports", "importe", "importiert", "imported", "importing"),

@@ -23,12 +23,13 @@ from enum import StrEnum
 import numpy as np
 
 from bot.core.model import Fact, Passage, Source
-from bot.core.text import tokens
+from bot.core.text import detect_language, tokens
 from bot.core.vocabulary import Vocabulary
 
 
 class DocKind(StrEnum):
     QUESTION = "question"
+    UNANSWERABLE = "unanswerable"  # a near miss of a fact that the sources do not answer
     FACT = "fact"  # every word of a fact at once (paraphrases mix words of several variants); not stored
     SENTENCE = "sentence"
 
@@ -56,6 +57,7 @@ class Hit:
 # the article's sentences are longer, so for them precision matters less.
 _KIND_SCORING = {
     DocKind.QUESTION: (1.2, 1.0),
+    DocKind.UNANSWERABLE: (1.2, 1.0),
     DocKind.FACT: (4.0, 0.85),
     DocKind.SENTENCE: (3.0, 0.9),
 }
@@ -110,10 +112,14 @@ class Index:
                 for lang, text in fact.texts.items()
                 for i, q in enumerate(text.questions)
             ]
+            bag = _distinct(*(d.tokens for d in docs))
+            for i, q in enumerate(fact.unanswerable):
+                lang = detect_language(q) or "de"
+                docs.append(Doc(DocKind.UNANSWERABLE, fact.id, lang, q, tokens(q, lang), position=i))
             # Answers and quote count only in the fact's bag of words: they widen recall for paraphrases.
             quote = quotes.get(fact.quote) or quotes.setdefault(fact.quote, tokens(fact.quote, "de"))
             extra = [quote, *(tokens(t.answer, lang) for lang, t in fact.texts.items())]
-            units[fact.id] = (fact, docs, _distinct(*(d.tokens for d in docs), *extra))
+            units[fact.id] = (fact, docs, _distinct(bag, *extra))
         with self._lock:
             for fact_id in units:
                 self._remove_unit(fact_id)
@@ -147,7 +153,7 @@ class Index:
     def _add_units(self, units: list[tuple[str, list[Doc], tuple[str, ...]]]) -> None:
         self._weights.clear()
         self._weight_sums.clear()
-        doc_items, unit_items = [], []
+        doc_items, unit_items, counted = [], [], []
         for unit, docs, unit_tokens in units:
             # Every version of a unit gets a new id, so postings of an older version never count for it.
             unit_id = self._unit_ids[unit] = len(self._unit_names)
@@ -158,12 +164,20 @@ class Index:
             self._unit_tokens[unit] = unit_tokens
             doc_items += [(first + i, d.tokens) for i, d in enumerate(docs)]
             unit_items.append((unit_id, unit_tokens))
+            counted.append(self._known_words(unit))
         added = [d for _, docs, _ in units for d in docs]
         self._unit_alive += b"\x01" * len(units)
         self._alive += b"\x01" * len(added)
         self._kinds += bytes(_KIND_CODES[d.kind] for d in added)
         self._langs += bytes(_LANG_CODES.get(d.lang, 255) for d in added)
-        self.vocab.add(doc_items, unit_items)
+        self.vocab.add(doc_items, unit_items, counted)
+
+    def _known_words(self, unit: str) -> tuple[str, ...]:
+        """The words a unit adds to the vocabulary: its bag, plus those of its unanswerable questions."""
+        near_misses = [
+            d.tokens for i in self._unit_docs[unit] if (d := self._docs[i]) and d.kind == DocKind.UNANSWERABLE
+        ]
+        return _distinct(self._unit_tokens[unit], *near_misses) if near_misses else self._unit_tokens[unit]
 
     def _remove_unit(self, unit: str) -> None:
         self._weights.clear()
@@ -172,11 +186,12 @@ class Index:
         self._bags.pop(unit, None)
         if (unit_id := self._unit_ids.pop(unit, None)) is not None:
             self._unit_alive[unit_id] = 0
+            self.vocab.forget(self._known_words(unit))
         for doc_id in self._unit_docs.pop(unit, ()):
             self._docs[doc_id] = None
             self._alive[doc_id] = 0
             self._dead += 1
-        self.vocab.forget(self._unit_tokens.pop(unit, ()))
+        self._unit_tokens.pop(unit, None)
         if self._dead > 1000 and self._dead > _COMPACT_AFTER * len(self._docs):
             self._compact()
 

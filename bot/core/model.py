@@ -55,6 +55,8 @@ class Fact:
     removed: bool = False
     version: int = 1
     origin: str = "seed"
+    # Questions close to this fact that the sources do not answer ("Which banks exactly?"): the bot declines them.
+    unanswerable: tuple[str, ...] = ()
 
     def questions(self, lang: str) -> tuple[str, ...]:
         text = self.texts.get(lang)

@@ -119,7 +119,11 @@ class Moderation:
         _require(actor)
         with self._uow() as uow:
             current = _get(uow, fact_id)
-            changed = replace(self._validated(fact_id, draft, removed=current.removed), origin=current.origin)
+            changed = replace(
+                self._validated(fact_id, draft, removed=current.removed),
+                origin=current.origin,
+                unanswerable=current.unanswerable,
+            )
             fact = uow.facts.update(changed, expected_version=expected_version or current.version, edited=True)
             uow.audit.add(actor, "edit", fact_id, fact_to_dict(current), fact_to_dict(fact))
             uow.commit()

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import Stemmer
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.core import lexicon
 
@@ -135,6 +136,17 @@ def _compute_token(word: str, lang: str) -> str | None:
     return synonyms.get(stem, stem)
 
 
+@lru_cache(maxsize=4096)
+def near_stop_word(token: str) -> bool:
+    """A misspelt function word ("wich", "whos", "wher"): one edit away from a stop word."""
+    return bool(process.extractOne(token, _stop_list(), scorer=OSA.distance, score_cutoff=1))
+
+
+@lru_cache(maxsize=1)
+def _stop_list() -> list[str]:
+    return sorted(_tables()[3])
+
+
 def lexicon_concept(token: str) -> str | None:
     """The concept a misspelt lexicon word stands for ("gefangenne", "presdient"), if any."""
     if len(token) < _LEXICON_TYPO_MIN or token[0].isdigit():
@@ -173,8 +185,9 @@ def soft_tokens(text: str, lang: str) -> frozenset[str]:
     """Tokens of words that look like verbs or adjectives rather than nouns.
 
     An unknown noun usually means a topic the sources do not cover ("inflation", "Visum"); an
-    unknown verb is more often just a paraphrase ("gekippt", "went sour"). German capitalises
-    nouns, so when the writer capitalises at all, lower-case words are the non-nouns.
+    unknown verb is more often just a paraphrase ("gekippt", "went sour"), and an unknown short word
+    next to a function word is a typo of it ("wich"). German capitalises nouns, so when the writer
+    capitalises at all, lower-case words are the non-nouns.
     """
     raw = _WORD.findall(clean(text))
     if lang == "de":
@@ -182,6 +195,7 @@ def soft_tokens(text: str, lang: str) -> frozenset[str]:
         soft = [w for w in raw[1:] if capitalises and w[:1].islower()]
     else:
         soft = [w for w in raw if _NON_NOUN_EN.search(w.casefold())]
+    soft += [w for w in raw if 3 <= len(w) <= 5 and near_stop_word(fold(w))]
     return frozenset(t for w in soft if w.casefold() not in lexicon.FOCUS_WORDS and (t := _token(fold(w), lang)))
 
 

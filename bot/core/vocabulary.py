@@ -46,12 +46,17 @@ class Vocabulary:
     def __contains__(self, token: str) -> bool:
         return self.df.get(token, 0) > 0
 
-    def add(self, docs: list[tuple[int, tuple[str, ...]]], units: list[tuple[int, tuple[str, ...]]]) -> None:
-        """Register texts and their units (facts, passages) in bulk: the hot path of an index build."""
+    def add(
+        self,
+        docs: list[tuple[int, tuple[str, ...]]],
+        units: list[tuple[int, tuple[str, ...]]],
+        counted: list[tuple[str, ...]],
+    ) -> None:
+        """Register texts, units (their bags of words) and each unit's known words in bulk (index builds)."""
         _extend(self.doc_postings, docs)
         _extend(self.unit_postings, units)
         df, new = self.df, False
-        for token, count in Counter(itertools.chain.from_iterable(t for _, t in units)).items():
+        for token, count in Counter(itertools.chain.from_iterable(counted)).items():
             known = df.get(token, 0)
             new = new or not known
             df[token] = known + count

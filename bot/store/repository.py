@@ -27,6 +27,19 @@ from bot.store.tables import (
 )
 
 UNANSWERED_KEY_CHARS = 512
+ASK, UNANSWERABLE = "ask", "unanswerable"
+
+
+def _question_rows(fact: Fact) -> list[dict]:
+    rows = [
+        {"fact_id": fact.id, "lang": lang, "position": i, "text": q, "kind": ASK}
+        for lang, t in fact.texts.items()
+        for i, q in enumerate(t.questions)
+    ]
+    return rows + [
+        {"fact_id": fact.id, "lang": "", "position": i, "text": q, "kind": UNANSWERABLE}
+        for i, q in enumerate(fact.unanswerable)
+    ]
 
 
 def _now() -> datetime:
@@ -41,7 +54,7 @@ def _source(row: SourceRow) -> Source:
 def _fact(row: FactRow) -> Fact:
     answers = {a.lang: a.answer for a in row.answers}
     texts = {
-        lang: LangText(answer, tuple(q.text for q in row.questions if q.lang == lang))
+        lang: LangText(answer, tuple(q.text for q in row.questions if q.lang == lang and q.kind == ASK))
         for lang, answer in answers.items()
     }
     return Fact(
@@ -53,6 +66,7 @@ def _fact(row: FactRow) -> Fact:
         removed=row.removed,
         version=row.version,
         origin=row.origin,
+        unanswerable=tuple(q.text for q in row.questions if q.kind == UNANSWERABLE),
     )
 
 
@@ -147,15 +161,7 @@ class SqlFacts:
             insert(AnswerRow),
             [{"fact_id": f.id, "lang": lang, "answer": t.answer} for f in facts for lang, t in f.texts.items()],
         )
-        self._s.execute(
-            insert(QuestionRow),
-            [
-                {"fact_id": f.id, "lang": lang, "position": i, "text": q}
-                for f in facts
-                for lang, t in f.texts.items()
-                for i, q in enumerate(t.questions)
-            ],
-        )
+        self._s.execute(insert(QuestionRow), [row for f in facts for row in _question_rows(f)])
         return [replace(f, version=1) for f in facts]
 
     def update(self, fact: Fact, *, expected_version: int, edited: bool, seed_hash: str | None = None) -> Fact:
@@ -187,11 +193,7 @@ class SqlFacts:
             self._s.execute(delete(QuestionRow).where(QuestionRow.fact_id == fact.id))
             self._s.expire(row, ["answers", "questions"])
         row.answers = [AnswerRow(lang=lang, answer=t.answer) for lang, t in fact.texts.items()]
-        row.questions = [
-            QuestionRow(lang=lang, position=i, text=q)
-            for lang, t in fact.texts.items()
-            for i, q in enumerate(t.questions)
-        ]
+        row.questions = [QuestionRow(**{k: v for k, v in r.items() if k != "fact_id"}) for r in _question_rows(fact)]
 
     def seed_state(self, fact_id: str) -> tuple[str | None, bool] | None:
         row = self._s.execute(select(FactRow.seed_hash, FactRow.edited).where(FactRow.id == fact_id)).one_or_none()

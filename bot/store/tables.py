@@ -62,7 +62,7 @@ class FactRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     answers: Mapped[list[AnswerRow]] = relationship(cascade="all, delete-orphan", order_by="AnswerRow.lang")
     questions: Mapped[list[QuestionRow]] = relationship(
-        cascade="all, delete-orphan", order_by="(QuestionRow.lang, QuestionRow.position)"
+        cascade="all, delete-orphan", order_by="(QuestionRow.kind, QuestionRow.lang, QuestionRow.position)"
     )
 
 
@@ -82,6 +82,8 @@ class QuestionRow(Base):
     lang: Mapped[str] = mapped_column(String(5))
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # "ask": a question the fact answers; "unanswerable": a near miss the sources do not answer.
+    kind: Mapped[str] = mapped_column(String(16), default="ask", server_default="ask")
 
 
 class AuditRow(Base):

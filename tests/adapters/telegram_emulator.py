@@ -2,6 +2,8 @@
 
 Tests drive it like users do (messages, button presses, inline queries) and read every call the bot made.
 Where Telegram is lenient (a bare `&`, unknown attributes) the emulator rejects, so escaping bugs surface here.
+Updates reach the bot by getUpdates or, once it called setWebhook, as Telegram does it: POSTed to the webhook
+URL with the `X-Telegram-Bot-Api-Secret-Token` header, in order, retried until the bot accepts them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from pydantic import SecretStr
@@ -29,7 +32,12 @@ _JSON_FIELDS = frozenset(
     {"reply_markup", "results", "commands", "scope", "entities", "allowed_updates", "reply_parameters"}
     | {"link_preview_options", "button"}
 )
-_INT_FIELDS = frozenset({"chat_id", "message_id", "offset", "limit", "user_id", "message_thread_id", "cache_time"})
+_INT_FIELDS = frozenset(
+    {"chat_id", "message_id", "offset", "limit", "user_id", "message_thread_id", "cache_time", "max_connections"}
+)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_REGISTERED = object()  # post_update(): the secret the bot registered with setWebhook
 
 
 class ApiError(Exception):
@@ -289,6 +297,9 @@ class TelegramEmulator:
         self._changed = asyncio.Event()
         self._closing = False
         self._runner: web.AppRunner | None = None
+        self.webhook: dict[str, Any] | None = None  # the parameters of the last setWebhook, until deleteWebhook
+        self.delivered: list[tuple[int, int]] = []  # (update_id, HTTP status) of every webhook delivery attempt
+        self._deliverer: asyncio.Task[None] | None = None
 
     # --- server -------------------------------------------------------------------------------
 
@@ -306,6 +317,10 @@ class TelegramEmulator:
     async def close(self) -> None:
         self._closing = True
         self._notify()
+        if self._deliverer:
+            self._deliverer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._deliverer
         if self._runner:
             await self._runner.cleanup()
 
@@ -372,6 +387,7 @@ class TelegramEmulator:
         return message
 
     def push(self, update: dict[str, Any], where: dict[str, Any], reply_method: str) -> Pushed:
+        """Queue an update for getUpdates or the webhook."""
         update = {"update_id": next(self._update_ids), **update}
         self._pending.append(update)
         self._notify()
@@ -379,14 +395,51 @@ class TelegramEmulator:
 
     def send(self, user: dict, text: str, *, chat: dict | None = None, reply_to: dict | None = None) -> Pushed:
         """A text message with the entities Telegram would attach (commands, mentions)."""
+        message = self.text_message(user, text, chat=chat, reply_to=reply_to)
+        return self.push({"message": message}, {"chat_id": message["chat"]["id"]}, "sendMessage")
+
+    def text_message(self, user: dict, text: str, *, chat: dict | None = None, reply_to: dict | None = None) -> dict:
+        """The message object of `send`, not queued (e.g. for a forged webhook request)."""
         chat = chat or self.chats[user["id"]]
         extra: dict[str, Any] = {"text": text}
         if entities := incoming_entities(text):
             extra["entities"] = entities
         if reply_to is not None:
             extra["reply_to_message"] = reply_to
-        message = self.new_message(user, chat, **extra)
-        return self.push({"message": message}, {"chat_id": chat["id"]}, "sendMessage")
+        return self.new_message(user, chat, **extra)
+
+    def new_update(self, **content: Any) -> dict[str, Any]:
+        """An update with a fresh id that is not queued: `new_update(message=...)`."""
+        return {"update_id": next(self._update_ids), **content}
+
+    async def post_update(self, update: dict[str, Any], *, secret: object = _REGISTERED) -> int:
+        """POST one update to the bot's webhook as Telegram does; the HTTP status. `secret=None` sends no header."""
+        if self.webhook is None:
+            raise AssertionError("the bot has not called setWebhook")
+        token = self.webhook.get("secret_token") if secret is _REGISTERED else secret
+        headers = {SECRET_HEADER: str(token)} if token is not None else {}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.webhook["url"], json=update, headers=headers) as response,
+        ):
+            return response.status
+
+    async def _deliver(self) -> None:
+        """While a webhook is set, POST pending updates one at a time, in order; retry until it answers 200."""
+        while self.webhook is not None and not self._closing:
+            if not self._pending:
+                await self._changes(asyncio.get_running_loop().time() + 1.0)
+                continue
+            update = self._pending[0]
+            try:
+                status = await self.post_update(update)
+            except aiohttp.ClientError:  # not listening (yet): Telegram retries too
+                status = 0
+            self.delivered.append((update["update_id"], status))
+            if status == 200:
+                self._pending.remove(update)
+            else:
+                await asyncio.sleep(0.05)
 
     def send_update(self, kind: str, message: dict[str, Any]) -> Pushed:
         """Any message-like update: `edited_message`, `channel_post`, a sticker or photo `message` …"""
@@ -448,9 +501,33 @@ class TelegramEmulator:
     async def _api_deletewebhook(self, p: dict[str, Any]) -> bool:
         if p.get("drop_pending_updates"):
             self._pending.clear()
+        self.webhook = None
+        return True
+
+    async def _api_setwebhook(self, p: dict[str, Any]) -> bool:
+        """Like a local Bot API server: http(s) URL, optional secret of Telegram's alphabet; an empty URL deletes."""
+        url = str(p.get("url") or "")
+        if not url:
+            return await self._api_deletewebhook(p)
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+            raise bad_request("bad webhook: invalid URL")
+        if "secret_token" in p and not _SECRET.fullmatch(str(p["secret_token"])):
+            raise bad_request("secret token contains unallowed characters")
+        if not 1 <= int(p.get("max_connections") or 40) <= 100:
+            raise bad_request("bad webhook: max_connections must be 1-100")
+        if p.get("drop_pending_updates"):
+            self._pending.clear()
+        self.webhook = dict(p)
+        if self._deliverer is None or self._deliverer.done():
+            self._deliverer = asyncio.create_task(self._deliver())
         return True
 
     async def _api_getupdates(self, p: dict[str, Any]) -> list[dict]:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete it first",
+            )
         offset, limit = int(p.get("offset") or 0), int(p.get("limit") or 100)
         if offset:
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
@@ -646,10 +723,13 @@ class Harness:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(api: TelegramEmulator, bot: Any, settings: Any, **overrides: Any) -> AsyncIterator[Harness]:
-    """The real Application (built by the adapter) polling the emulator until the block ends."""
-    from bot.adapters.telegram_app import build_application, run_polling
+async def running_bot(
+    api: TelegramEmulator, bot: Any, settings: Any, *, conversation_timeout: float | None = None, **overrides: Any
+) -> AsyncIterator[Harness]:
+    """The real Application (built by the adapter) polling the emulator, or on a webhook, until the block ends."""
+    from bot.adapters.telegram_app import build_application, run_until_stopped
     from bot.adapters.telegram_context import deps_of
+    from bot.adapters.telegram_webhook import webhook_from
 
     values = {
         "telegram_bot_token": SecretStr(api.token),
@@ -658,14 +738,20 @@ async def running_bot(api: TelegramEmulator, bot: Any, settings: Any, **override
     }
     moderator = api.user(MODERATOR_ID, "Mona", username="mona_mod")
     user = api.user(USER_ID, "Ulli")
-    application = build_application(bot, settings.model_copy(update=values | overrides))
+    settings = settings.model_copy(update=values | overrides)
+    options = {} if conversation_timeout is None else {"conversation_timeout": conversation_timeout}
+    application = build_application(bot, settings, **options)
+    webhook = webhook_from(settings)
     stop = asyncio.Event()
     mark = len(api.calls)
-    task = asyncio.create_task(run_polling(application, stop))
-    polling = asyncio.create_task(api.wait_call("getUpdates", after=mark, finished=False, within=10))
-    await asyncio.wait([task, polling], return_when=asyncio.FIRST_COMPLETED)
+    task = asyncio.create_task(run_until_stopped(application, stop, webhook))
+    if webhook is None:
+        ready = asyncio.create_task(api.wait_call("getUpdates", after=mark, finished=False, within=10))
+    else:
+        ready = asyncio.create_task(_running(application))
+    await asyncio.wait([task, ready], return_when=asyncio.FIRST_COMPLETED)
     if task.done():  # startup failed: show why
-        polling.cancel()
+        ready.cancel()
         task.result()
     try:
         yield Harness(api, application, deps_of(application), moderator, user)
@@ -673,6 +759,15 @@ async def running_bot(api: TelegramEmulator, bot: Any, settings: Any, **override
         stop.set()
         await asyncio.wait_for(task, 10)
     assert not api.errors, [(c.method, c.error, c.params.get("text", "")[:200]) for c in api.errors]
+
+
+async def _running(application: Any, within: float = 10.0) -> None:
+    """Until the Application has started (in webhook mode: its server is listening)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not application.running:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"the Application did not start within {within}s")
+        await asyncio.sleep(0.01)
 
 
 @pytest.fixture

@@ -61,3 +61,20 @@ async def test_http_errors_as_telegram_sends_them(telegram_api: TelegramEmulator
         assert (await unknown.json())["description"] == "Bad Request: chat not found"
         method = await session.post(f"{url}/noSuchMethod")
         assert method.status == 404
+
+
+async def test_set_webhook_is_validated_recorded_and_excludes_get_updates(telegram_api: TelegramEmulator) -> None:
+    url = f"{telegram_api.base_url}{telegram_api.token}"
+    hook = {"url": "http://127.0.0.1:9/hook", "secret_token": "s3cret_-"}
+    async with aiohttp.ClientSession() as session:
+        spaces = await session.post(f"{url}/setWebhook", json=hook | {"secret_token": "with space"})
+        assert (await spaces.json())["description"] == "Bad Request: secret token contains unallowed characters"
+        assert (await (await session.post(f"{url}/setWebhook", json=hook)).json())["result"] is True
+        assert telegram_api.webhook == hook
+        conflict = await session.post(f"{url}/getUpdates")
+        assert conflict.status == 409 and "webhook is active" in (await conflict.json())["description"]
+        assert (await (await session.post(f"{url}/deleteWebhook")).json())["result"] is True
+        assert (await (await session.post(f"{url}/getUpdates")).json())["result"] == []
+    methods = [call.method for call in telegram_api.calls]
+    assert methods == ["setWebhook", "setWebhook", "getUpdates", "deleteWebhook", "getUpdates"]
+    assert telegram_api.webhook is None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
+from bot.adapters.telegram_draft import DRAFT_KEY
 from bot.bootstrap import App
 from bot.config import Settings
 from bot.core.service import FactBot
@@ -171,7 +175,7 @@ async def test_administrators_of_the_moderator_group_are_moderators(
     assert any('"chat_administrators"' in scope and "-100777" in scope for scope in scopes)
 
 
-async def test_dialogue_checks_each_step_and_times_out(telegram: Harness) -> None:
+async def test_dialogue_checks_each_step(telegram: Harness) -> None:
     group = telegram.api.group()
     assert (
         await telegram.ask(telegram.moderator, "/addfact", chat=group)
@@ -184,10 +188,31 @@ async def test_dialogue_checks_each_step_and_times_out(telegram: Harness) -> Non
     (wrong,) = await say(telegram, "This sentence is certainly not in the article.")
     assert wrong.text.startswith("Invalid input: the quote was not found in any source")
     assert quote.text.startswith("Step 3 of 5") and answer.text.startswith("Step 2 of 5")
-    telegram.deps.clock = lambda: 10**9
-    (expired,) = await say(telegram, CANADA_QUOTE)
-    assert expired.text == "Your draft expired after 5 minutes without a reply; nothing was saved."
-    assert "14 political" in (await say(telegram, PRISONERS))[0].text  # a plain question again
+
+
+async def test_an_idle_dialogue_expires_in_the_moderators_language(
+    telegram_api: TelegramEmulator, bot: FactBot, settings: Settings
+) -> None:
+    """PTB's conversation_timeout (JobQueue), shortened: each step restarts it, expiry drops the draft."""
+    timeout = 1.0
+    german = telegram_api.user(1003, "Mia", language_code="de")
+    overrides = {"telegram_moderator_ids": [1001, german["id"]]}
+    async with running_bot(telegram_api, bot, settings, conversation_timeout=timeout, **overrides) as telegram:
+        english = telegram.moderator
+        prompt_de = await telegram_api.reply(telegram_api.send(german, "/addfact"))
+        await say(telegram, "/addfact")
+        await asyncio.sleep(0.6 * timeout)
+        (step2,) = await say(telegram, "Who visited Minsk?")  # restarts the timer
+        restarted = time.monotonic()
+        assert step2.text.startswith("Step 2 of 5")
+        expired = await telegram_api.wait_call("sendMessage", after=step2.index + 1, chat_id=english["id"])
+        assert time.monotonic() - restarted >= 0.8 * timeout
+        assert expired.text == "Your draft expired after 1 second without a reply; nothing was saved."
+        expired_de = await telegram_api.wait_call("sendMessage", after=prompt_de.index + 1, chat_id=german["id"])
+        assert expired_de.text == "Dein Entwurf ist nach 1 Sekunde ohne Antwort verfallen; nichts wurde gespeichert."
+        assert "14 political" in (await say(telegram, PRISONERS))[0].text  # no dialogue any more: a question
+        assert (await say(telegram, "/cancel"))[0].text == "There is nothing to cancel."
+        assert DRAFT_KEY not in telegram.application.user_data[english["id"]]
 
 
 @pytest.mark.parametrize("hostile", ["<script>alert('x')</script> & </blockquote>", "<b>bold</b> &amp; <i>"])

@@ -21,14 +21,17 @@ pytestmark = pytest.mark.slow
 _FOREIGN = ("TELEGRAM_", "DISCORD_", "DATABASE_URL", "PLATFORM", "RATE_LIMIT", "LOG_")
 
 
-async def start(api: TelegramEmulator, tmp_path: Path, token: str) -> tuple[asyncio.subprocess.Process, Path]:
+async def start(
+    api: TelegramEmulator, tmp_path: Path, token: str, **extra_env: str
+) -> tuple[asyncio.subprocess.Process, Path]:
+    """`python -m bot run` in `tmp_path`, configured only through the environment (`extra_env` on top)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN)}
     env |= {
         "TELEGRAM_BOT_TOKEN": token,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         "TELEGRAM_MODERATOR_IDS": "1001, 1002",
-    }
+    } | extra_env
     log = tmp_path / "stderr.log"
     with log.open("wb") as stderr:  # a file, so a chatty log can never fill a pipe and stall the bot
         process = await asyncio.create_subprocess_exec(

@@ -77,3 +77,13 @@ def test_empty_and_too_long_questions_get_a_clear_message() -> None:
 def test_language_hint_decides_when_the_question_does_not_tell() -> None:
     answer = make_answerer().ask("Oreshnik 2025", lang_hint="en")
     assert answer.lang == "en"
+
+
+def test_a_question_the_sources_do_not_answer_is_declined_while_the_fact_still_answers() -> None:
+    near_miss = "Mit welchen Waren handelt Belarus mit Russland?"
+    facts = [replace(f, unanswerable=(near_miss,)) if f.id == "trade" else f for f in FACTS]
+    answerer = make_answerer(facts)
+    assert make_answerer().ask(near_miss).fact_id == "trade"  # without the entry the fact would answer
+    declined = answerer.ask(near_miss)
+    assert not declined.answered and declined.citation is None
+    assert answerer.ask("Wie hoch ist der Handel mit Russland?").fact_id == "trade"
