@@ -13,6 +13,11 @@ from bot.core.text import clean
 
 
 class Expect(StrEnum):
+    NAME = "name"
+    CITY = "city"
+    REACTION = "reaction"
+    FUTURE = "future"
+    CURRENT_COUNT = "current_count"
     COUNT = "count"
     PERCENT = "percent"
     YEAR = "year"
@@ -24,6 +29,22 @@ class Expect(StrEnum):
 _QUESTION_PATTERNS: tuple[tuple[Expect, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern))
     for kind, pattern in (
+        (
+            Expect.NAME,
+            r"\b(wie hei(ß|ss|s)(t|en)|(what|what's|whats) (is |are )?(the |their |his |her )?names?"
+            r"|names? of|welche namen|namentlich|called)\b",
+        ),
+        (Expect.CITY, r"\b(in welcher stadt|welche stadt|which city|what city|in what city)\b"),
+        (
+            Expect.REACTION,
+            r"\b(reagier\w*|reaktion\w*|react\w*|respond\w*|response|antwort\w*|geantwortet|erwider\w*|repl(y|ied))\b",
+        ),
+        (Expect.FUTURE, r"\b(nächste[nmrs]?|naechste[nmrs]?|next|upcoming|bevorstehend\w*|kommende[nmrs]?)\b"),
+        (
+            Expect.CURRENT_COUNT,
+            r"\b(wie ?viele?|how many|how much)\b.*\b(noch|still|heute|today|currently|derzeit|aktuell|now"
+            r"|mittlerweile|remain\w*)\b",
+        ),
         (Expect.AGE, r"\b(wie alt|how old|geboren|born|lebensalter|age of|alter von)\b"),
         (Expect.PERCENT, r"\b(prozent|percent|percentage|prozentsatz|wie viel prozent|what share|welchen anteil)\b|%"),
         (
@@ -50,6 +71,21 @@ _NUMBER_WORDS = (
     r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 )
 _PROVIDES = {
+    # A proper name: two capitalised words in a row, not at the start of the sentence ("Keith Kellogg").
+    Expect.NAME: re.compile(r"(?<=[\w,] )[A-ZÄÖÜ][\w-]+ [A-ZÄÖÜ][\w-]+"),
+    Expect.CITY: re.compile(
+        r"\b(minsk|moskau|moscow|kaliningrad|murmansk|washington|brüssel|brussels|kiew|kyiv|berlin|warschau|warsaw"
+        r"|vilnius|riga|peking|beijing|ottawa|stadt|city)\b"
+    ),
+    Expect.REACTION: re.compile(
+        r"(reagier|reaktion|react|respon|antwort|erwider|begrüß|kritisier|verurteil|zur kenntnis|welcom|criticis"
+        r"|criticiz|condemn|noted|took note)"
+    ),
+    Expect.CURRENT_COUNT: re.compile(r"\b(inzwischen|derzeit|aktuell|mittlerweile|heute|currently|now|today)\b.*\d"),
+    Expect.FUTURE: re.compile(
+        r"\b(soll|sollen|wird|werden|plant|planen|geplant|künftig|zukunft|bald|will|plans?|planned|future|soon"
+        r"|bis ende)\b"
+    ),
     Expect.COUNT: re.compile(rf"(?<![\w.,])(?!(1[89]\d\d|20\d\d)\b)\d+([.,]\d+)?|\b({_NUMBER_WORDS})\b"),
     Expect.PERCENT: re.compile(r"%|\b(prozent|percent|hälfte|half|drittel|third|viertel|quarter)\b"),
     Expect.YEAR: re.compile(_YEAR),
@@ -69,9 +105,11 @@ def expected(question: str) -> Expect | None:
     return next((kind for kind, pattern in _QUESTION_PATTERNS if pattern.search(q)), None)
 
 
-def provides(expect: Expect | None, *texts: str) -> bool:
-    """Whether any of `texts` contains the kind of answer `expect` asks for."""
+def provides(expect: Expect | None, quote: str, *answers: str) -> bool:
+    """Whether the quote (for names: the quote itself, whose capitals are reliable) or an answer has it."""
     if expect is None:
         return True
     pattern = _PROVIDES[expect]
-    return any(pattern.search(clean(t).casefold()) for t in texts)
+    if expect == Expect.NAME:
+        return bool(pattern.search(clean(quote)))
+    return any(pattern.search(clean(t).casefold()) for t in (quote, *answers))

@@ -87,3 +87,17 @@ def test_a_question_the_sources_do_not_answer_is_declined_while_the_fact_still_a
     declined = answerer.ask(near_miss)
     assert not declined.answered and declined.citation is None
     assert answerer.ask("Wie hoch ist der Handel mit Russland?").fact_id == "trade"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie heißen die Leute, die das Oreshnik-System stationieren?",  # a name the text does not give
+        "How did Russia respond to the Oreshnik deployment?",  # a reaction it does not report
+        "Wann wird die nächste Pipeline durch Belarus gebaut?",  # a future event
+        "In welcher Stadt wird Oreshnik stationiert?",  # a city it does not name
+        "Wie viele Oreshnik-Systeme sind heute noch stationiert?",  # a current count
+    ],
+)
+def test_questions_asking_for_what_the_text_does_not_hold_are_not_answered(question: str) -> None:
+    assert not make_answerer().ask(question).answered

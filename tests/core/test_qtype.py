@@ -1,0 +1,35 @@
+import pytest
+
+from bot.core.qtype import Expect, expected, provides
+
+KELLOGG = "Wenige Tage zuvor war der US-Sondergesandte Keith Kellogg in Belarus eingetroffen."
+PRISONERS = "Nach dem Besuch kündigte Minsk die Freilassung von 14 politischen Gefangenen an."
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Wie viele Gefangene kamen frei?", Expect.COUNT),
+        ("What percentage of trade goes to Russia?", Expect.PERCENT),
+        ("Seit wann ist Lukaschenko Präsident?", Expect.TIME),
+        ("In welchem Jahr war das?", Expect.YEAR),
+        ("Wie heißt der Gesandte?", Expect.NAME),
+        ("How did Moscow respond?", Expect.REACTION),
+        ("Wann ist die nächste Wahl?", Expect.FUTURE),
+        ("How many prisoners are still in jail?", Expect.CURRENT_COUNT),
+        ("Warum verschlechterten sich die Beziehungen?", None),
+    ],
+)
+def test_expected_answer_type(question: str, kind: Expect | None) -> None:
+    assert expected(question) == kind
+
+
+def test_a_name_needs_a_proper_name_in_the_quote_itself() -> None:
+    assert provides(Expect.NAME, KELLOGG)
+    assert not provides(Expect.NAME, PRISONERS, "After Keith Kellogg's visit, 14 prisoners were released.")
+
+
+def test_a_count_is_not_a_year() -> None:
+    assert provides(Expect.COUNT, PRISONERS)
+    assert not provides(Expect.COUNT, "Bis Ende 2025 soll das System stationiert werden.")
+    assert provides(Expect.YEAR, "Bis Ende 2025 soll das System stationiert werden.")
