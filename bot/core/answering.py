@@ -3,45 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from bot.core import messages
+from bot.core import ranking as ranking_
+from bot.core.calibration import probability
 from bot.core.matching import DocKind, Hit, Index
-from bot.core.model import LANGS, Answer, AnswerKind, Citation, Fact, Suggestion
-from bot.core.qtype import expected, provides
-from bot.core.text import clean, detect_language, is_greeting, soft_tokens, tokens
+from bot.core.model import Answer, AnswerKind, Citation, Fact, Suggestion
+from bot.core.ranking import Candidate, Ranking
+from bot.core.text import clean, detect_language, is_greeting
 
 MAX_QUESTION_CHARS = 500
-_TYPE_MISMATCH = 0.45  # a "how many" question against a text without a number: suggest, never answer
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Calibrated on a development set of paraphrases, typos and unanswerable near-topic questions."""
+    """Decision points on the calibrated probability (see calibration.py) and on raw match scores."""
 
-    answer: float = 0.48
-    passage: float = 0.72
-    margin: float = 0.03
-    sure: float = 0.85
-    suggest: float = 0.3
-    unanswerable: float = 0.6
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    fact: Fact
-    hit: Hit
-    score: float
-
-    @property
-    def passage_key(self) -> tuple[str, int]:
-        return self.fact.source_id, self.fact.paragraph
-
-
-class Ranking(NamedTuple):
-    candidates: list[Candidate]
-    sentence: Hit | None
-    unanswerable: Hit | None
+    answer: float = 0.55  # probability that the best fact answers the question
+    floor: float = 0.4  # and the match score it needs at least, whatever the model says
+    gap: float = 0.2  # decline when a known-unanswerable question matches this much better than any fact
+    sure: float = 0.9  # above this, a close runner-up from another passage does not make the bot ask back
+    margin: float = 0.02  # "too close to call": runner-up's score within this of the best
+    passage: float = 0.72  # score an article sentence needs to be cited when no fact fits
+    suggest: float = 0.3  # score a fact needs to be offered as "did you mean"
 
 
 class Answerer:
@@ -62,60 +46,34 @@ class Answerer:
             return Answer(question, AnswerKind.TOO_LONG, messages.text("too_long", lang, limit=limit), lang or "en")
         if is_greeting(q):
             return Answer(question, AnswerKind.INTRO, self._text("intro", lang or "en"), lang or "en")
-        ranking = self._rank(q, detected)
+        ranking = ranking_.rank(self.index, q, detected)
         if lang is None:
             best_doc = ranking.candidates[0].hit.doc if ranking.candidates else None
             lang = best_doc.lang if best_doc and best_doc.kind == DocKind.QUESTION else "en"
-        return self._decide(question, lang, ranking)
+        found = ranking_.evidence(self.index, q, ranking)
+        return self._decide(question, lang, ranking, probability(found) if found else 0.0)
 
     def rank(self, question: str, lang: str | None = None) -> list[Candidate]:
         """Facts matching `question`, best first (used for inline search and autocomplete)."""
-        return self._rank(clean(question), lang).candidates
+        return ranking_.rank(self.index, clean(question), lang).candidates
 
-    def _rank(self, q: str, lang: str | None) -> Ranking:
-        hits: dict[int, Hit] = {}
-        for code in (lang,) if lang else LANGS:
-            for hit in self.index.search(tokens(q, code), soft=soft_tokens(q, code)):
-                key = id(hit.doc)
-                if key not in hits or hits[key].score < hit.score:
-                    hits[key] = hit
-        expect = expected(q)
-        best: dict[str, Hit] = {}
-        sentence: Hit | None = None
-        unanswerable: Hit | None = None
-        for hit in sorted(hits.values(), key=lambda h: h.score, reverse=True):
-            if hit.doc.kind == DocKind.SENTENCE:
-                if sentence is None and provides(expect, hit.doc.text):
-                    sentence = hit
-            elif hit.doc.kind == DocKind.UNANSWERABLE:
-                unanswerable = unanswerable or hit
-            elif hit.doc.unit not in best:
-                best[hit.doc.unit] = hit
-        candidates = []
-        for unit, hit in best.items():
-            if fact := self.index.fact(unit):
-                fits = provides(expect, fact.quote, *(t.answer for t in fact.texts.values()))
-                candidates.append(Candidate(fact, hit, hit.score if fits else hit.score * _TYPE_MISMATCH))
-        candidates.sort(key=lambda c: c.score, reverse=True)
-        return Ranking(candidates, sentence, unanswerable)
-
-    def _decide(self, question: str, lang: str, ranking: Ranking) -> Answer:
+    def _decide(self, question: str, lang: str, ranking: Ranking, chance: float) -> Answer:
         t = self.thresholds
-        candidates, sentence, unanswerable = ranking
+        candidates, sentence, unanswerable, _ = ranking
         top = candidates[0] if candidates else None
-        if unanswerable and unanswerable.score >= max(t.unanswerable, (top.score if top else 0.0) - t.margin):
-            # The question is closer to one the sources are known not to answer than to any fact.
-            return self._abstain(question, lang, AnswerKind.UNSURE, candidates, unanswerable.score)
-        if top and top.score >= t.answer:
+        # A fact that cannot answer the question (no number for "how many", another country) is only suggested.
+        closer_to_a_gap = unanswerable is not None and top is not None and unanswerable.score >= top.score + t.gap
+        if top and top.fits and chance >= t.answer and top.score >= t.floor and not closer_to_a_gap:
             rival = next((c for c in candidates[1:] if c.passage_key != top.passage_key), None)
             close = rival is not None and top.score - rival.score < t.margin
-            if not close or top.score >= t.sure:
-                return self.fact_answer(top.fact, lang, question=question, confidence=top.score, hit=top.hit)
-            return self._abstain(question, lang, AnswerKind.UNSURE, candidates, top.score)
-        if sentence and sentence.score >= t.passage:
+            if not close or chance >= t.sure:
+                return self.fact_answer(top.fact, lang, question=question, confidence=chance, hit=top.hit)
+            return self._abstain(question, lang, AnswerKind.UNSURE, candidates, chance)
+        known_gap = unanswerable is not None and sentence is not None and unanswerable.score >= sentence.score
+        if sentence and sentence.score >= t.passage and not known_gap:
             return self._passage_answer(question, lang, sentence)
         kind = AnswerKind.UNSURE if top and top.score >= t.suggest else AnswerKind.UNKNOWN
-        return self._abstain(question, lang, kind, candidates, top.score if top else 0.0)
+        return self._abstain(question, lang, kind, candidates, chance)
 
     def fact_answer(
         self, fact: Fact, lang: str, *, question: str = "", confidence: float = 1.0, hit: Hit | None = None

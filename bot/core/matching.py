@@ -284,6 +284,26 @@ class Index:
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
 
+    def answerable(self, token: str) -> bool:
+        """Whether a live fact or passage contains the token (not only a question known to be unanswerable)."""
+        with self._lock:
+            units = Vocabulary.view(self.vocab.unit_postings, token)
+            return bool(units.size) and bool(np.frombuffer(self._unit_alive, dtype=np.uint8)[units].any())
+
+    def bag(self, fact_id: str) -> tuple[str, ...]:
+        """Every word of a fact: its questions, answers and quote."""
+        return self._unit_tokens.get(fact_id, ())
+
+    def coverage(self, query: tuple[str, ...], soft: frozenset[str], fact_id: str) -> tuple[float, float]:
+        """(weight share of the most important query word the fact lacks, weight share of unknown words)."""
+        with self._lock:
+            weights = {t: self.weight(t, soft=t in soft) for t in query}
+            total = sum(weights.values()) or 1.0
+            bag = set(self.bag(fact_id))
+            lacking = [w for t, w in weights.items() if not any(u in bag for u in self.vocab.expand(t))]
+            unknown = sum(w for t, w in weights.items() if t not in self.vocab)
+        return max(lacking, default=0.0) / total, unknown / total
+
     def _score(self, doc: Doc | None, recall: float, best_sim: dict[str, float]) -> Hit:
         assert doc is not None  # only live texts have a score above zero
         tokens = self._unit_tokens[doc.unit] if doc.kind == DocKind.FACT else doc.tokens

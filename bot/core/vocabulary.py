@@ -42,6 +42,7 @@ class Vocabulary:
         self._sorted: list[str] | None = None
         self._reversed: list[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
+        self._expansions: dict[tuple[str, bool], dict[str, float]] = {}  # valid until the vocabulary changes
 
     def __contains__(self, token: str) -> bool:
         return self.df.get(token, 0) > 0
@@ -61,14 +62,14 @@ class Vocabulary:
             new = new or not known
             df[token] = known + count
         if new:
-            self._sorted = self._reversed = self._by_length = None
+            self._changed()
 
     def forget(self, unit_tokens: tuple[str, ...]) -> None:
         df = self.df
         for token in unit_tokens:
             if df[token] <= 1:
                 del df[token]
-                self._sorted = self._reversed = self._by_length = None
+                self._changed()
             else:
                 df[token] -= 1
 
@@ -86,8 +87,21 @@ class Vocabulary:
 
     # --- from a word to known tokens ------------------------------------------------------
 
+    def _changed(self) -> None:
+        self._sorted = self._reversed = self._by_length = None
+        self._expansions.clear()
+
     def expand(self, token: str, *, prefix: bool = False) -> dict[str, float]:
-        """Known tokens that `token` may stand for, with a similarity in 0..1."""
+        """Known tokens that `token` may stand for, with a similarity in 0..1 (memoised: typo search is dear)."""
+        key = (token, prefix)
+        found = self._expansions.get(key)
+        if found is None:
+            if len(self._expansions) > 100_000:
+                self._expansions.clear()
+            found = self._expansions[key] = self._expand(token, prefix=prefix)
+        return found
+
+    def _expand(self, token: str, *, prefix: bool) -> dict[str, float]:
         found: dict[str, float] = {token: 1.0} if token in self else {}
         if _is_number(token):
             return found

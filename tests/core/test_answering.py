@@ -80,7 +80,7 @@ def test_language_hint_decides_when_the_question_does_not_tell() -> None:
 
 
 def test_a_question_the_sources_do_not_answer_is_declined_while_the_fact_still_answers() -> None:
-    near_miss = "Mit welchen Waren handelt Belarus mit Russland?"
+    near_miss = "Mit welchen Gütern handelt Belarus mit Russland?"
     facts = [replace(f, unanswerable=(near_miss,)) if f.id == "trade" else f for f in FACTS]
     answerer = make_answerer(facts)
     assert make_answerer().ask(near_miss).fact_id == "trade"  # without the entry the fact would answer

@@ -30,7 +30,10 @@ def test_public_evaluation_set(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_development_set_of_paraphrases_typos_and_unanswerable_questions(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "answered", "declined"), [("dev.yaml", 0.90, 0.90), ("holdout.yaml", 0.82, 0.85)])
+def test_development_sets_of_paraphrases_typos_and_unanswerable_questions(
+    tmp_path: Path, name: str, answered: float, declined: float
+) -> None:
     """Written blind to facts/ (see tests/eval/README.md); guards against regressions in matching."""
-    result = _score(ROOT / "tests" / "eval" / "dev.yaml", tmp_path / "bot.sqlite3", 0.90, 0.85)
+    result = _score(ROOT / "tests" / "eval" / name, tmp_path / "bot.sqlite3", answered, declined)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,118 @@
+"""Rank the facts for a question and collect the evidence the calibration needs."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from bot.core import lexicon
+from bot.core.calibration import MARGIN_CAP, Evidence
+from bot.core.matching import DocKind, Hit, Index
+from bot.core.model import LANGS, Fact
+from bot.core.qtype import expected, provides
+from bot.core.text import soft_tokens, tokens
+
+TYPE_MISMATCH = 0.45  # a fact that cannot answer the question (see `fits`): suggested, never cited
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+_CAPITALISED = re.compile(r"(?<=\s)[A-ZÄÖÜ][a-zäöüß]{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    fact: Fact
+    hit: Hit
+    score: float
+    fits: bool
+
+    @property
+    def passage_key(self) -> tuple[str, int]:
+        return self.fact.source_id, self.fact.paragraph
+
+
+class Ranking(NamedTuple):
+    candidates: list[Candidate]
+    sentence: Hit | None  # the best article sentence of the expected answer type
+    unanswerable: Hit | None  # the closest question the sources are known not to answer
+    lang: str | None  # the language the question was read in (None: it did not tell)
+
+
+def rank(index: Index, q: str, lang: str | None) -> Ranking:
+    """Best text per fact, best fact first; both languages when the question's language is unknown."""
+    hits: dict[int, Hit] = {}
+    for code in (lang,) if lang else LANGS:
+        for hit in index.search(tokens(q, code), soft=soft_tokens(q, code)):
+            key = id(hit.doc)
+            if key not in hits or hits[key].score < hit.score:
+                hits[key] = hit
+    expect = expected(q)
+    best: dict[str, Hit] = {}
+    sentence: Hit | None = None
+    unanswerable: Hit | None = None
+    for hit in sorted(hits.values(), key=lambda h: h.score, reverse=True):
+        if hit.doc.kind == DocKind.SENTENCE:
+            if sentence is None and provides(expect, hit.doc.text):
+                sentence = hit
+        elif hit.doc.kind == DocKind.UNANSWERABLE:
+            unanswerable = unanswerable or hit
+        elif hit.doc.unit not in best:
+            best[hit.doc.unit] = hit
+    words = {t for code in ((lang,) if lang else LANGS) for t in tokens(q, code)}
+    named = (words & lexicon.ENTITIES) | {w for w in words if _YEAR.fullmatch(w)}  # a year is named too
+    outside = _outsiders(index, q, lang)
+    candidates = []
+    for unit, hit in best.items():
+        if fact := index.fact(unit):
+            # A fact fits when it holds the kind of answer asked for and every named thing asked about.
+            fits = (
+                not outside
+                and provides(expect, fact.quote, *(t.answer for t in fact.texts.values()))
+                and named.issubset(index.bag(unit))
+            )
+            candidates.append(Candidate(fact, hit, hit.score if fits else hit.score * TYPE_MISMATCH, fits))
+    candidates.sort(key=lambda c: c.score, reverse=True)
+    return Ranking(candidates, sentence, unanswerable, lang)
+
+
+def evidence(index: Index, q: str, ranking: Ranking) -> Evidence | None:
+    """The calibration's view of the best candidate (None when there is none)."""
+    candidates = ranking.candidates
+    if not candidates:
+        return None
+    top = candidates[0]
+    rival = next((c for c in candidates[1:] if c.passage_key != top.passage_key), None)
+    code = ranking.lang or (top.hit.doc.lang if top.hit.doc.kind == DocKind.QUESTION else "de")
+    query = tokens(q, code)
+    missing, unknown = index.coverage(query, soft_tokens(q, code), top.fact.id)
+    return Evidence(
+        score=top.score,
+        recall=top.hit.recall,
+        precision=top.hit.precision,
+        is_question=float(top.hit.doc.kind == DocKind.QUESTION),
+        margin=min(top.score - (rival.score if rival else 0.0), MARGIN_CAP),
+        missing=missing,
+        unknown=unknown,
+        n_tokens=math.log1p(len(query)),
+        fits=float(top.fits),
+        unanswerable=ranking.unanswerable.score if ranking.unanswerable else 0.0,
+        sentence=ranking.sentence.score if ranking.sentence else 0.0,
+        ambiguous=float(ranking.lang is None),
+    )
+
+
+def _outsiders(index: Index, q: str, lang: str | None) -> list[str]:
+    """Names in the question the facts never mention ("Trump", "Tsikhanouskaya", "GDP").
+
+    A capitalised word after the first that no fact or passage contains, not even misspelt: in English
+    that marks a name; in German, where every noun is capitalised, only words the knowledge base knows
+    from its list of unanswerable questions count.
+    """
+    found = []
+    for word in _CAPITALISED.findall(q):
+        token = next(iter(tokens(word, lang or "en")), None)
+        if token is None or any(index.answerable(t) for t in index.vocab.expand(token)):
+            continue
+        if lang == "en" or token in index.vocab:
+            found.append(token)
+    return found
