@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,8 +35,9 @@ class DocKind(StrEnum):
     SENTENCE = "sentence"
 
 
-@dataclass(frozen=True, slots=True)
-class Doc:
+class Doc(NamedTuple):
+    """One indexed text (a tuple: an index build creates hundreds of thousands of them)."""
+
     kind: DocKind
     unit: str  # fact id, or "source_id#paragraph" for sentences
     lang: str
@@ -164,7 +166,7 @@ class Index:
             self._unit_tokens[unit] = unit_tokens
             doc_items += [(first + i, d.tokens) for i, d in enumerate(docs)]
             unit_items.append((unit_id, unit_tokens))
-            counted.append(self._known_words(unit))
+            counted.append(self._beyond_bag(unit))
         added = [d for _, docs, _ in units for d in docs]
         self._unit_alive += b"\x01" * len(units)
         self._alive += b"\x01" * len(added)
@@ -172,12 +174,13 @@ class Index:
         self._langs += bytes(_LANG_CODES.get(d.lang, 255) for d in added)
         self.vocab.add(doc_items, unit_items, counted)
 
-    def _known_words(self, unit: str) -> tuple[str, ...]:
-        """The words a unit adds to the vocabulary: its bag, plus those of its unanswerable questions."""
-        near_misses = [
+    def _beyond_bag(self, unit: str) -> tuple[str, ...]:
+        """Words a unit knows outside its bag: those only its unanswerable questions use."""
+        bag = self._unit_tokens[unit]
+        near_misses = (
             d.tokens for i in self._unit_docs[unit] if (d := self._docs[i]) and d.kind == DocKind.UNANSWERABLE
-        ]
-        return _distinct(self._unit_tokens[unit], *near_misses) if near_misses else self._unit_tokens[unit]
+        )
+        return tuple(t for t in _distinct(*near_misses) if t not in bag)
 
     def _remove_unit(self, unit: str) -> None:
         self._weights.clear()
@@ -186,7 +189,7 @@ class Index:
         self._bags.pop(unit, None)
         if (unit_id := self._unit_ids.pop(unit, None)) is not None:
             self._unit_alive[unit_id] = 0
-            self.vocab.forget(self._known_words(unit))
+            self.vocab.forget(self._unit_tokens[unit] + self._beyond_bag(unit))
         for doc_id in self._unit_docs.pop(unit, ()):
             self._docs[doc_id] = None
             self._alive[doc_id] = 0

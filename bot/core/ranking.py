@@ -68,7 +68,7 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             fits = (
                 not outside
                 and provides(expect, fact.quote, *(t.answer for t in fact.texts.values()))
-                and named.issubset(index.bag(unit))
+                and (not named or named.issubset(index.bag(unit)))
             )
             candidates.append(Candidate(fact, hit, hit.score if fits else hit.score * TYPE_MISMATCH, fits))
     candidates.sort(key=lambda c: c.score, reverse=True)

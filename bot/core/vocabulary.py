@@ -51,13 +51,18 @@ class Vocabulary:
         self,
         docs: list[tuple[int, tuple[str, ...]]],
         units: list[tuple[int, tuple[str, ...]]],
-        counted: list[tuple[str, ...]],
+        extra: list[tuple[str, ...]],
     ) -> None:
-        """Register texts, units (their bags of words) and each unit's known words in bulk (index builds)."""
+        """Register texts and units (their bags of words) in bulk: the hot path of an index build.
+
+        A unit's words count towards document frequencies, and so do `extra` words it knows beyond its
+        bag (those of its unanswerable questions).
+        """
         _extend(self.doc_postings, docs)
-        _extend(self.unit_postings, units)
+        counts = _extend(self.unit_postings, units)
+        counts.update(itertools.chain.from_iterable(extra))
         df, new = self.df, False
-        for token, count in Counter(itertools.chain.from_iterable(counted)).items():
+        for token, count in counts.items():
             known = df.get(token, 0)
             new = new or not known
             df[token] = known + count
@@ -163,20 +168,24 @@ class Vocabulary:
         return sorted(found, key=lambda item: item[1])[:5]
 
 
-def _extend(postings: dict[str, array], items: Sequence[tuple[int, tuple[str, ...]]]) -> None:
-    """Append each item id to the postings of its tokens, grouped with numpy instead of a loop per token."""
+def _extend(postings: dict[str, array], items: Sequence[tuple[int, tuple[str, ...]]]) -> Counter[str]:
+    """Append each item id to the postings of its tokens, grouped with numpy instead of a loop per token.
+
+    Returns how many items hold each token.
+    """
+    counts: Counter[str] = Counter()
     if not items:
-        return
+        return counts
     ids = [item_id for item_id, _ in items]
     token_lists = [item_tokens for _, item_tokens in items]
     flat = list(itertools.chain.from_iterable(token_lists))
     if not flat:
-        return
+        return counts
     vocabulary = list(dict.fromkeys(flat))
     code_of = {token: code for code, token in enumerate(vocabulary)}
-    codes = np.fromiter(map(code_of.__getitem__, flat), dtype=np.int64, count=len(flat))
+    codes = np.fromiter(map(code_of.__getitem__, flat), dtype=np.int32, count=len(flat))
     owners = np.repeat(np.asarray(ids, dtype=np.int32), [len(t) for t in token_lists])
-    order = np.argsort(codes, kind="stable")
+    order = np.argsort(codes)  # the order within one token does not matter
     bounds = np.searchsorted(codes[order], np.arange(len(vocabulary) + 1))
     grouped = owners[order]
     for code, token in enumerate(vocabulary):
@@ -186,6 +195,8 @@ def _extend(postings: dict[str, array], items: Sequence[tuple[int, tuple[str, ..
             postings[token] = array("i", chunk)
         else:
             found.frombytes(chunk)
+    counts.update(dict(zip(vocabulary, np.diff(bounds).tolist(), strict=True)))
+    return counts
 
 
 def _range(sorted_words: list[str], prefix: str) -> list[str]:
