@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from bot.core.errors import Conflict, InvalidInput, NotFound, NothingToUndo, NotModerator
 from bot.core.factfile import MAX_QUOTE, MAX_SLUG, check_texts, fact_from_dict, fact_to_dict, quote_passage
 from bot.core.matching import Index
-from bot.core.model import Actor, Fact, FactDetails, FactDraft, Page, Passage, QuoteMatch, Source, Unanswered
+from bot.core.model import Actor, Fact, FactDetails, FactDraft, Page, QuoteMatch, Source, Unanswered
 from bot.core.ports import Observer, UnitOfWork
 from bot.core.text import clean, fold
 
@@ -223,9 +223,6 @@ class Moderation:
     def unanswered(self, limit: int = 10) -> builtins.list[Unanswered]:  # `list` is a method here
         with self._uow() as uow:
             return uow.unanswered.top(limit)
-
-    def passage_of(self, fact: Fact) -> Passage | None:
-        return self._index.passage(fact.source_id, fact.paragraph)
 
 
 def _haystack(fact: Fact) -> str:

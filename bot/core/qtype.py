@@ -17,7 +17,9 @@ class Expect(StrEnum):
     CITY = "city"
     REACTION = "reaction"
     FUTURE = "future"
+    COST = "cost"
     CURRENT_COUNT = "current_count"
+    CURRENT = "current"
     COUNT = "count"
     PERCENT = "percent"
     YEAR = "year"
@@ -34,16 +36,22 @@ _QUESTION_PATTERNS: tuple[tuple[Expect, re.Pattern[str]], ...] = tuple(
             r"\b(wie hei(ß|ss|s)(t|en)|(what|what's|whats) (is |are )?(the |their |his |her )?names?"
             r"|names? of|welche namen|namentlich|called)\b",
         ),
-        (Expect.CITY, r"\b(in welcher stadt|welche stadt|which city|what city|in what city)\b"),
+        (Expect.CITY, r"\b(welche[rmns]? (\w+ )?stadt|(which|what) (\w+ )?city)\b"),
         (
             Expect.REACTION,
             r"\b(reagier\w*|reaktion\w*|react\w*|respond\w*|response|antwort\w*|geantwortet|erwider\w*|repl(y|ied))\b",
         ),
         (Expect.FUTURE, r"\b(nächste[nmrs]?|naechste[nmrs]?|next|upcoming|bevorstehend\w*|kommende[nmrs]?)\b"),
+        (Expect.COST, r"\b(kosten|kostet|kostete|cost|costs|price|preis|teuer|expensive|budget)\b"),
         (
             Expect.CURRENT_COUNT,
             r"\b(wie ?viele?|how many|how much)\b.*\b(noch|still|heute|today|currently|derzeit|aktuell|now"
             r"|mittlerweile|remain\w*)\b",
+        ),
+        (
+            Expect.CURRENT,
+            r"\b(immer noch|noch immer|heute noch|noch heute|still|today|currently|derzeit|aktuell|nowadays"
+            r"|mittlerweile|anymore|nach wie vor)\b",
         ),
         (Expect.AGE, r"\b(wie alt|how old|geboren|born|lebensalter|age of|alter von)\b"),
         (Expect.PERCENT, r"\b(prozent|percent|percentage|prozentsatz|wie viel prozent|what share|welchen anteil)\b|%"),
@@ -80,6 +88,11 @@ _PROVIDES = {
     Expect.REACTION: re.compile(
         r"(reagier|reaktion|react|respon|antwort|erwider|begrüß|kritisier|verurteil|zur kenntnis|welcom|criticis"
         r"|criticiz|condemn|noted|took note)"
+    ),
+    Expect.COST: re.compile(r"\b(dollar|euro|rubel|ruble|usd|kosten|cost|preis|price)\b|[$€]"),
+    Expect.CURRENT: re.compile(
+        r"\b(weiterhin|inzwischen|derzeit|aktuell|mittlerweile|noch|still|heute|today|currently|continues?|remains?"
+        r"|bleibt|zunehmend|increasingly|nach wie vor)\b"
     ),
     Expect.CURRENT_COUNT: re.compile(r"\b(inzwischen|derzeit|aktuell|mittlerweile|heute|currently|now|today)\b.*\d"),
     Expect.FUTURE: re.compile(

@@ -33,3 +33,18 @@ def test_a_count_is_not_a_year() -> None:
     assert provides(Expect.COUNT, PRISONERS)
     assert not provides(Expect.COUNT, "Bis Ende 2025 soll das System stationiert werden.")
     assert provides(Expect.YEAR, "Bis Ende 2025 soll das System stationiert werden.")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "text", "fits"),
+    [
+        ("Was kosten die neuen Grenzposten?", Expect.COST, "Es plant sechs neue Grenzposten.", False),
+        ("How much did the pipeline cost?", Expect.COST, "It cost 70 million dollars.", True),
+        ("Is Kellogg still the envoy today?", Expect.CURRENT, "Kellogg traf Lukaschenko.", False),
+        ("Sucht Minsk immer noch den Ausgleich?", Expect.CURRENT, "Minsk ist weiterhin um Ausgleich bemüht.", True),
+        ("In which Belarusian city will it be stationed?", Expect.CITY, "Auf belarussischem Gebiet.", False),
+    ],
+)
+def test_cost_current_state_and_city_questions(question: str, kind: Expect, text: str, fits: bool) -> None:
+    assert expected(question) == kind
+    assert provides(kind, text) is fits
