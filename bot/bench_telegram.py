@@ -29,7 +29,7 @@ from aiohttp import web
 QUESTIONS = 10_000
 WARMUP = 200
 USERS = 8
-BUDGET_SECONDS = 120.0
+BUDGET_SECONDS = 300.0  # 10 000 questions at 100k facts take about 3 minutes on 2 cores
 SYNTHETIC = 100_000
 UNKNOWN_SHARE = 0.2
 STUB_TOKEN = "123456:bench-token"  # noqa: S105 - the stub accepts any token; this one is no secret
