@@ -47,20 +47,21 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             if key not in hits or hits[key].score < hit.score:
                 hits[key] = hit
     expect = expected(q)
+    words = {t for code in ((lang,) if lang else LANGS) for t in tokens(q, code)}
+    named = (words & lexicon.ENTITIES) | {w for w in words if _YEAR.fullmatch(w)}  # a year is named too
+    outside = _outsiders(index, q, lang)
     best: dict[str, Hit] = {}
     sentence: Hit | None = None
     unanswerable: Hit | None = None
     for hit in sorted(hits.values(), key=lambda h: h.score, reverse=True):
         if hit.doc.kind == DocKind.SENTENCE:
-            if sentence is None and provides(expect, hit.doc.text):
+            fits = not outside and provides(expect, hit.doc.text) and named.issubset(hit.doc.tokens)
+            if sentence is None and fits:
                 sentence = hit
         elif hit.doc.kind == DocKind.UNANSWERABLE:
             unanswerable = unanswerable or hit
         elif hit.doc.unit not in best:
             best[hit.doc.unit] = hit
-    words = {t for code in ((lang,) if lang else LANGS) for t in tokens(q, code)}
-    named = (words & lexicon.ENTITIES) | {w for w in words if _YEAR.fullmatch(w)}  # a year is named too
-    outside = _outsiders(index, q, lang)
     candidates = []
     for unit, hit in best.items():
         if fact := index.fact(unit):
