@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from aiohttp import WSMsgType, web
 from pydantic import SecretStr
 from yarl import URL
@@ -1125,3 +1126,18 @@ async def serving(
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[DiscordEmulator]:
+    """A strict emulator: the test fails if the bot sent anything Discord would reject."""
+    async with DiscordEmulator() as emulator:
+        yield emulator
+        assert emulator.rejected == [], "the bot sent something Discord would reject"
+
+
+@pytest.fixture
+async def discord(emulator: DiscordEmulator, bot: FactBot, settings: Settings) -> AsyncIterator[DiscordEmulator]:
+    """The bot served against the emulator, with one moderator role configured."""
+    async with serving(emulator, bot, settings, discord_moderator_role_ids=[MODERATOR_ROLE_ID]):
+        yield emulator

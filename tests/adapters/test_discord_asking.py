@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from tests.adapters.discord_emulator import (
     BOB,
     EPHEMERAL,
     GUILD_ID,
-    MODERATOR_ROLE_ID,
     DiscordEmulator,
     buttons,
     serving,
@@ -28,19 +26,6 @@ from tests.adapters.discord_emulator import (
 QUESTION = "How many political prisoners were released?"
 FACT_ID = "prisoners-released"
 QUOTE = "Nach dem Besuch kündigte Minsk die Freilassung von 14 politischen Gefangenen an."
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-        assert emulator.rejected == [], "the bot sent something Discord would reject"
-
-
-@pytest.fixture
-async def discord(emulator: DiscordEmulator, bot: FactBot, settings: Settings) -> AsyncIterator[DiscordEmulator]:
-    async with serving(emulator, bot, settings, discord_moderator_role_ids=[MODERATOR_ROLE_ID]):
-        yield emulator
 
 
 def custom_ids(message: dict[str, Any]) -> list[str]:

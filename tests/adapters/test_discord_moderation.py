@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from bot.config import Settings
 from bot.core.errors import NotModerator
 from bot.core.model import Actor, FactDraft, LangText
 from bot.core.service import FactBot
@@ -23,7 +21,6 @@ from tests.adapters.discord_emulator import (
     Interaction,
     User,
     buttons,
-    serving,
 )
 
 QUOTE = (
@@ -34,19 +31,6 @@ NEW_QUESTION = "Welcher Sondergesandte brachte Lukaschenko Schokolade mit?"
 NEW_ID = "welcher-sondergesandte-brachte-lukaschenko-schokolade-mit"
 FACT_ID = "prisoners-released"
 REFUSAL = NotModerator().message("en")
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-        assert emulator.rejected == [], "the bot sent something Discord would reject"
-
-
-@pytest.fixture
-async def discord(emulator: DiscordEmulator, bot: FactBot, settings: Settings) -> AsyncIterator[DiscordEmulator]:
-    async with serving(emulator, bot, settings, discord_moderator_role_ids=[MODERATOR_ROLE_ID]):
-        yield emulator
 
 
 def fields(modal: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.adapters.discord_emulator import GUILD_ID, OTHER_GUILD_ID, DiscordEmulator
+from tests.processes import error_lines, exit_code
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -65,15 +66,10 @@ async def test_invalid_token_is_a_one_line_error(tmp_path: Path) -> None:
     token = "MTIz.invalid.token-that-must-not-leak"
     async with DiscordEmulator() as emulator:
         process, stderr = await start_bot(emulator, token, tmp_path)
-        try:
-            code = await asyncio.wait_for(process.wait(), 25)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+        code = await exit_code(process, 25)
     log = stderr.read_text()
     assert code != 0
-    errors = [line for line in log.splitlines() if line.startswith("error:")]
+    errors = error_lines(log)
     assert errors == ["error: discord: the bot token was rejected (401 Unauthorized); check DISCORD_BOT_TOKEN"]
     assert "Traceback" not in log and token not in log
 

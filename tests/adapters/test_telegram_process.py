@@ -16,6 +16,7 @@ from bot.adapters.telegram_app import serve_telegram
 from bot.config import Settings
 from bot.core.service import FactBot
 from tests.adapters.telegram_emulator import TelegramEmulator
+from tests.processes import error_lines, exit_code
 
 pytestmark = pytest.mark.slow
 _FOREIGN = ("TELEGRAM_", "DISCORD_", "DATABASE_URL", "PLATFORM", "RATE_LIMIT", "LOG_")
@@ -70,14 +71,9 @@ async def test_the_bot_process_answers_and_stops_cleanly(
 async def test_an_invalid_token_is_one_line_and_a_non_zero_exit(telegram_api: TelegramEmulator, tmp_path: Path) -> None:
     token = "999999:not-the-right-token"
     process, log = await start(telegram_api, tmp_path, token)
-    try:
-        code = await asyncio.wait_for(process.wait(), 25)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+    code = await exit_code(process, 25)
     stderr = log.read_text()
-    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    errors = error_lines(stderr)
     assert code != 0 and errors == ["error: telegram: the Bot API rejected the token (check TELEGRAM_BOT_TOKEN)"]
     assert "Traceback" not in stderr and token not in stderr
 

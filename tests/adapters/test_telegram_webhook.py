@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.core.service import FactBot
 from tests.adapters.telegram_emulator import SECRET_HEADER, TelegramEmulator, running_bot
 from tests.adapters.test_telegram_process import start
+from tests.processes import error_lines, exit_code
 
 SECRET = "webhook-Secret_42"
 PRISONERS = "How many political prisoners were released?"
@@ -147,14 +148,9 @@ async def test_the_bot_process_refuses_a_webhook_without_a_secret(
         TELEGRAM_WEBHOOK_URL="https://bot.example.org/telegram",
         TELEGRAM_WEBHOOK_SECRET="",  # empty counts as unset
     )
-    try:
-        code = await asyncio.wait_for(process.wait(), 25)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+    code = await exit_code(process, 25)
     stderr = log.read_text()
-    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    errors = error_lines(stderr)
     assert code != 0 and errors == [
         "error: telegram: TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not "
         "(a webhook without a secret accepts forged updates)"
