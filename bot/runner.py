@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -26,6 +27,8 @@ Serve = Callable[[FactBot, Settings, asyncio.Event], Awaitable[None]]
 
 def run(settings: Settings, platform: str, stdin: TextIO, stdout: TextIO) -> int:
     app = build(settings)
+    # The index lives as long as the process: keep its millions of objects out of every later GC pass.
+    gc.freeze()
     try:
         servers = _servers(settings, platform)
         if not servers:
