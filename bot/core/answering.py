@@ -59,7 +59,7 @@ class Answerer:
 
     def _decide(self, question: str, lang: str, ranking: Ranking, chance: float) -> Answer:
         t = self.thresholds
-        candidates, sentence, unanswerable, _ = ranking
+        candidates, sentence, unanswerable = ranking.candidates, ranking.sentence, ranking.unanswerable
         top = candidates[0] if candidates else None
         # A fact that cannot answer the question (no number for "how many", another country) is only suggested.
         closer_to_a_gap = unanswerable is not None and top is not None and unanswerable.score >= top.score + t.gap

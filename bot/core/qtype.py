@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.core.text import clean
 
@@ -122,7 +123,13 @@ def provides(expect: Expect | None, quote: str, *answers: str) -> bool:
     """Whether the quote (for names: the quote itself, whose capitals are reliable) or an answer has it."""
     if expect is None:
         return True
-    pattern = _PROVIDES[expect]
     if expect == Expect.NAME:
-        return bool(pattern.search(clean(quote)))
-    return any(pattern.search(clean(t).casefold()) for t in (quote, *answers))
+        return _holds(expect, quote)
+    return any(_holds(expect, t) for t in (quote, *answers))
+
+
+@lru_cache(maxsize=65_536)
+def _holds(expect: Expect, text: str) -> bool:
+    """Memoised: the same quotes and answers are checked for every question that reaches their fact."""
+    text = clean(text)
+    return bool(_PROVIDES[expect].search(text if expect == Expect.NAME else text.casefold()))

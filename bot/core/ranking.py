@@ -36,18 +36,20 @@ class Ranking(NamedTuple):
     sentence: Hit | None  # the best article sentence of the expected answer type
     unanswerable: Hit | None  # the closest question the sources are known not to answer
     lang: str | None  # the language the question was read in (None: it did not tell)
+    queries: dict[str, tuple[tuple[str, ...], frozenset[str]]]  # per language read in: tokens and soft ones
 
 
 def rank(index: Index, q: str, lang: str | None) -> Ranking:
     """Best text per fact, best fact first; both languages when the question's language is unknown."""
+    queries = {code: (tokens(q, code), soft_tokens(q, code)) for code in ((lang,) if lang else LANGS)}
     hits: dict[int, Hit] = {}
-    for code in (lang,) if lang else LANGS:
-        for hit in index.search(tokens(q, code), soft=soft_tokens(q, code)):
+    for query, soft in queries.values():
+        for hit in index.search(query, soft=soft):
             key = id(hit.doc)
             if key not in hits or hits[key].score < hit.score:
                 hits[key] = hit
     expect = expected(q)
-    words = {t for code in ((lang,) if lang else LANGS) for t in tokens(q, code)}
+    words = {t for query, _ in queries.values() for t in query}
     named = (words & lexicon.ENTITIES) | {w for w in words if _YEAR.fullmatch(w)}  # a year is named too
     outside = _outsiders(index, q, lang)
     best: dict[str, Hit] = {}
@@ -73,7 +75,7 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             )
             candidates.append(Candidate(fact, hit, hit.score if fits else hit.score * TYPE_MISMATCH, fits))
     candidates.sort(key=lambda c: c.score, reverse=True)
-    return Ranking(candidates, sentence, unanswerable, lang)
+    return Ranking(candidates, sentence, unanswerable, lang, queries)
 
 
 def evidence(index: Index, q: str, ranking: Ranking) -> Evidence | None:
@@ -84,8 +86,8 @@ def evidence(index: Index, q: str, ranking: Ranking) -> Evidence | None:
     top = candidates[0]
     rival = next((c for c in candidates[1:] if c.passage_key != top.passage_key), None)
     code = ranking.lang or (top.hit.doc.lang if top.hit.doc.kind == DocKind.QUESTION else "de")
-    query = tokens(q, code)
-    missing, unknown = index.coverage(query, soft_tokens(q, code), top.fact.id)
+    query, soft = ranking.queries.get(code) or (tokens(q, code), soft_tokens(q, code))
+    missing, unknown = index.coverage(query, soft, top.fact.id)
     return Evidence(
         score=top.score,
         recall=top.hit.recall,
