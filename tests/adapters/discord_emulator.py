@@ -383,16 +383,7 @@ class DiscordEmulator:
             "attachment_size_limit": 8 * 1024 * 1024,
         } | extra
         if guild_id:
-            channel = {
-                "id": str(CHANNEL_ID),
-                "type": 0,
-                "guild_id": str(guild_id),
-                "name": "general",
-                "position": 0,
-                "permission_overwrites": [],
-                "nsfw": False,
-                "parent_id": None,
-                "topic": None,
+            channel = _channel(guild_id) | {
                 "flags": 0,
                 "rate_limit_per_user": 0,
                 "last_message_id": None,
@@ -740,17 +731,7 @@ class DiscordEmulator:
                 "icon": None,
                 "unicode_emoji": None,
             }
-        channel = {
-            "id": str(CHANNEL_ID),
-            "type": 0,
-            "guild_id": str(guild_id),
-            "name": "general",
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-            "topic": None,
-        }
+        channel = _channel(guild_id)
         me = {
             "user": BOT_USER,
             "roles": [],
@@ -1126,6 +1107,21 @@ async def serving(
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+def _channel(guild_id: int) -> dict[str, Any]:
+    """The one text channel of an emulated guild, as Discord describes it."""
+    return {
+        "id": str(CHANNEL_ID),
+        "type": 0,
+        "guild_id": str(guild_id),
+        "name": "general",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+    }
 
 
 @pytest.fixture
