@@ -10,9 +10,14 @@ async def exit_code(process: asyncio.subprocess.Process, seconds: float) -> int:
     try:
         return await asyncio.wait_for(process.wait(), seconds)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await ensure_stopped(process)
+
+
+async def ensure_stopped(process: asyncio.subprocess.Process) -> None:
+    """Kill a bot process a failed test left running."""
+    if process.returncode is None:
+        process.kill()
+        await process.wait()
 
 
 def error_lines(log: str) -> list[str]:

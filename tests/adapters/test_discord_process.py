@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.adapters.discord_emulator import GUILD_ID, OTHER_GUILD_ID, DiscordEmulator
-from tests.processes import error_lines, exit_code
+from tests.processes import ensure_stopped, error_lines, exit_code
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -54,9 +54,7 @@ async def test_run_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
             code = await asyncio.wait_for(process.wait(), 10)
             assert code == 0 and time.monotonic() - started < 10
         finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            await ensure_stopped(process)
     log = stderr.read_text()
     assert "Traceback" not in log
     assert emulator.rejected == []
@@ -100,9 +98,7 @@ async def test_two_shard_processes_answer_the_guilds_of_their_own_shard(tmp_path
             assert codes == [0, 0]
         finally:
             for process, _ in processes.values():
-                if process.returncode is None:
-                    process.kill()
-                    await process.wait()
+                await ensure_stopped(process)
     logs = {shard: log.read_text() for shard, (_, log) in processes.items()}
     assert all("Traceback" not in log for log in logs.values())
     for guild_id, shard in ((GUILD_ID, 0), (OTHER_GUILD_ID, 1)):  # each question reached its own shard's process

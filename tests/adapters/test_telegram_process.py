@@ -16,7 +16,7 @@ from bot.adapters.telegram_app import serve_telegram
 from bot.config import Settings
 from bot.core.service import FactBot
 from tests.adapters.telegram_emulator import TelegramEmulator
-from tests.processes import error_lines, exit_code
+from tests.processes import ensure_stopped, error_lines, exit_code
 
 pytestmark = pytest.mark.slow
 _FOREIGN = ("TELEGRAM_", "DISCORD_", "DATABASE_URL", "PLATFORM", "RATE_LIMIT", "LOG_")
@@ -57,9 +57,7 @@ async def test_the_bot_process_answers_and_stops_cleanly(
         process.send_signal(stop_signal)
         assert await asyncio.wait_for(process.wait(), 10) == 0
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await ensure_stopped(process)
     stderr = log.read_text()
     assert "Traceback" not in stderr and telegram_api.token not in stderr
     # moderator 1002 never opened a chat with the bot: Telegram refuses their menu, the bot carries on

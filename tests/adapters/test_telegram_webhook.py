@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.core.service import FactBot
 from tests.adapters.telegram_emulator import SECRET_HEADER, TelegramEmulator, running_bot
 from tests.adapters.test_telegram_process import start
-from tests.processes import error_lines, exit_code
+from tests.processes import ensure_stopped, error_lines, exit_code
 
 SECRET = "webhook-Secret_42"
 PRISONERS = "How many political prisoners were released?"
@@ -127,9 +127,7 @@ async def test_the_bot_process_in_webhook_mode_answers_and_stops_cleanly(
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 10) == 0
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await ensure_stopped(process)
     stderr = log.read_text()
     assert "Traceback" not in stderr and telegram_api.token not in stderr and SECRET not in stderr
     assert not telegram_api.since(0, "getUpdates") and not telegram_api.errors

@@ -15,6 +15,7 @@ import pytest
 from tests.adapters.discord_emulator import DiscordEmulator
 from tests.adapters.telegram_emulator import TelegramEmulator, telegram_api  # noqa: F401
 from tests.conftest import ROOT
+from tests.processes import ensure_stopped
 
 # settings the developer's shell may carry that would change what the process does
 _FOREIGN = ("DISCORD_", "TELEGRAM_", "DATABASE_URL", "PLATFORM", "RATE_LIMIT", "LOG_", "SYNC_", "METRICS_")
@@ -59,9 +60,7 @@ async def start_bot(tmp_path: Path) -> AsyncIterator[StartBot]:
 
     yield start
     for bot in started:
-        if bot.process.returncode is None:
-            bot.process.kill()
-            await bot.process.wait()
+        await ensure_stopped(bot.process)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import pytest
 from tests.adapters.discord_emulator import DiscordEmulator
 from tests.adapters.telegram_emulator import TelegramEmulator
 from tests.conftest import ROOT
+from tests.processes import ensure_stopped, exit_code
 
 pytestmark = pytest.mark.slow
 TELEGRAM_TOKEN = "123456:SECRET-TOKEN-DO-NOT-LOG-xyz"
@@ -45,12 +46,7 @@ class Run:
         return self.stdout.read_text(errors="replace") + self.stderr.read_text(errors="replace")
 
     async def finish(self, within: float) -> int:
-        try:
-            return await asyncio.wait_for(self.process.wait(), within)
-        finally:
-            if self.process.returncode is None:
-                self.process.kill()
-                await self.process.wait()
+        return await exit_code(self.process, within)
 
 
 async def start(tmp_path: Path, name: str, *args: str, **env: str) -> Run:
@@ -130,9 +126,7 @@ async def test_tokens_stay_out_of_a_debug_log_while_answering_and_when_the_apis_
     finally:
         await telegram_api.close()
         await discord_api.close()
-        if run.process.returncode is None:
-            run.process.kill()
-            await run.process.wait()
+        await ensure_stopped(run.process)
     output = run.output()
     assert " DEBUG " in output and "question" in output and "polling failed" in output, "the log was not verbose"
     # Interaction tokens too: for 15 minutes each lets anyone answer in the bot's name.
