@@ -20,8 +20,8 @@ class Thresholds:
     """Decision points on the calibrated probability (see calibration.py) and on raw match scores."""
 
     answer: float = 0.55  # probability that the best fact answers the question
-    floor: float = 0.4  # and the match score it needs at least, whatever the model says
-    gap: float = 0.2  # decline when a known-unanswerable question matches this much better than any fact
+    floor: float = 0.35  # and the score its best text needs at least, whatever the model says
+    gap: float = 0.1  # decline when a known-unanswerable question matches this much better than any fact
     sure: float = 0.9  # above this, a close runner-up from another passage does not make the bot ask back
     margin: float = 0.02  # "too close to call": runner-up's score within this of the best
     passage: float = 0.72  # score an article sentence needs to be cited when no fact fits
@@ -63,7 +63,7 @@ class Answerer:
         top = candidates[0] if candidates else None
         # A fact that cannot answer the question (no number for "how many", another country) is only suggested.
         closer_to_a_gap = unanswerable is not None and top is not None and unanswerable.score >= top.score + t.gap
-        if top and top.fits and chance >= t.answer and top.score >= t.floor and not closer_to_a_gap:
+        if top and top.fits and chance >= t.answer and top.hit.score >= t.floor and not closer_to_a_gap:
             rival = next((c for c in candidates[1:] if c.passage_key != top.passage_key), None)
             close = rival is not None and top.score - rival.score < t.margin
             if not close or chance >= t.sure:

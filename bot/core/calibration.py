@@ -37,7 +37,7 @@ class Evidence:
 
 # Intercept, the twelve fields of Evidence in order, then score×fits and unanswerable−score.
 WEIGHTS: tuple[float, ...] = (
-    -4.71, 1.28, 1.02, 0.36, -0.25, 1.98, -0.79, -0.74, 1.85, 0.42, -0.96, 1.48, 0.72, 1.33, -2.25,
+    -4.51, 1.35, 0.88, -0.05, -0.29, 1.78, -0.76, -0.66, 1.91, 0.18, -0.97, 1.00, 0.66, 1.36, -2.32,
 )  # fmt: skip
 MARGIN_CAP = 0.3
 

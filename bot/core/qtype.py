@@ -2,6 +2,7 @@
 
 This is what keeps near-topic questions ("How long is the Druzhba pipeline?", "What percentage of the
 vote did Lukashenko get?") from being answered with a passage that merely mentions the same names.
+A question that insists on a detail ("which banks exactly?") is not answered by a general statement.
 """
 
 from __future__ import annotations
@@ -111,6 +112,24 @@ _PROVIDES = {
     Expect.LENGTH: re.compile(r"\b(\d+ ?(km|kilometer\w*|meter\w*|miles?|meilen))\b"),
     Expect.AGE: re.compile(r"\b(jahre alt|years old|geboren|born)\b"),
 }
+
+
+# "genau", "exactly" … ask for more than a general statement; "genau wie"/"exactly like" only compare.
+_DETAIL = re.compile(
+    r"\b(genau|konkret\w*|exakt\w*|exact|exactly|specific|specifically|precisely|im einzelnen)\b"
+    r"(?! (wie|so|das|dasselbe|like|as|the same)\b)"
+)
+_VERBATIM = re.compile(r"[„“”\"«»]")
+
+
+def insists_on_detail(question: str) -> bool:
+    """Whether the question asks for the exact detail ("Welche Banken genau?", "On what exact date?")."""
+    return bool(_DETAIL.search(clean(question).casefold()))
+
+
+def quotes_verbatim(text: str) -> bool:
+    """Whether a text quotes someone word for word: the one kind of detail a general article gives exactly."""
+    return bool(_VERBATIM.search(text))
 
 
 def expected(question: str) -> Expect | None:

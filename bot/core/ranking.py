@@ -11,10 +11,13 @@ from bot.core import lexicon
 from bot.core.calibration import MARGIN_CAP, Evidence
 from bot.core.matching import DocKind, Hit, Index
 from bot.core.model import LANGS, Fact
-from bot.core.qtype import expected, provides
+from bot.core.qtype import expected, insists_on_detail, provides, quotes_verbatim
 from bot.core.text import soft_tokens, tokens
 
 TYPE_MISMATCH = 0.45  # a fact that cannot answer the question (see `fits`): suggested, never cited
+# A fact whose second-best text matches too is likelier than one with a single lucky variant: that share
+# of the runner-up's score is added (it also breaks ties between facts of different passages).
+SUPPORT = 0.2
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 _CAPITALISED = re.compile(r"(?<=\s)[A-ZÄÖÜ][a-zäöüß]{2,}")
 
@@ -48,22 +51,30 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             key = id(hit.doc)
             if key not in hits or hits[key].score < hit.score:
                 hits[key] = hit
-    expect = expected(q)
+    expect, detail = expected(q), insists_on_detail(q)
     words = {t for query, _ in queries.values() for t in query}
     named = (words & lexicon.ENTITIES) | {w for w in words if _YEAR.fullmatch(w)}  # a year is named too
     outside = _outsiders(index, q, lang)
     best: dict[str, Hit] = {}
+    runner_up: dict[str, float] = {}
     sentence: Hit | None = None
     unanswerable: Hit | None = None
     for hit in sorted(hits.values(), key=lambda h: h.score, reverse=True):
         if hit.doc.kind == DocKind.SENTENCE:
-            fits = not outside and provides(expect, hit.doc.text) and named.issubset(hit.doc.tokens)
+            fits = (
+                not outside
+                and provides(expect, hit.doc.text)
+                and named.issubset(hit.doc.tokens)
+                and (not detail or quotes_verbatim(hit.doc.text))
+            )
             if sentence is None and fits:
                 sentence = hit
         elif hit.doc.kind == DocKind.UNANSWERABLE:
             unanswerable = unanswerable or hit
         elif hit.doc.unit not in best:
             best[hit.doc.unit] = hit
+        else:
+            runner_up.setdefault(hit.doc.unit, hit.score)
     candidates = []
     for unit, hit in best.items():
         if fact := index.fact(unit):
@@ -72,8 +83,10 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
                 not outside
                 and provides(expect, fact.quote, *(t.answer for t in fact.texts.values()))
                 and (not named or named.issubset(index.bag(unit)))
+                and (not detail or quotes_verbatim(fact.quote))
             )
-            candidates.append(Candidate(fact, hit, hit.score if fits else hit.score * TYPE_MISMATCH, fits))
+            score = hit.score + SUPPORT * runner_up.get(unit, 0.0)
+            candidates.append(Candidate(fact, hit, score if fits else score * TYPE_MISMATCH, fits))
     candidates.sort(key=lambda c: c.score, reverse=True)
     return Ranking(candidates, sentence, unanswerable, lang, queries)
 

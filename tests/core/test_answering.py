@@ -38,7 +38,7 @@ def test_how_many_is_not_answered_by_a_sentence_without_a_number() -> None:
 def test_too_close_to_call_abstains_with_suggestions() -> None:
     twins = [
         fact("a", 1, "Die Druschba-Ölpipeline führt durch Belarus.", ["Was führt durch Belarus?"], ["x"]),
-        fact("b", 2, "Der Handel mit Russland stieg auf 51,8 Milliarden Dollar.", ["Was führt durch Belarus?"], ["y"]),
+        fact("b", 2, "Die Jamal-Gaspipeline führt durch Belarus.", ["Was führt durch Belarus?"], ["y"]),
     ]
     answer = Answerer(make_index(twins), Thresholds(sure=1.01)).ask("Was führt durch Belarus?")
     assert answer.kind == AnswerKind.UNSURE
@@ -97,6 +97,7 @@ def test_a_question_the_sources_do_not_answer_is_declined_while_the_fact_still_a
         "Wann wird die nächste Pipeline durch Belarus gebaut?",  # a future event
         "In welcher Stadt wird Oreshnik stationiert?",  # a city it does not name
         "Wie viele Oreshnik-Systeme sind heute noch stationiert?",  # a current count
+        "Welche Pipeline genau führt durch Belarus?",  # a detail beyond the general statement
     ],
 )
 def test_questions_asking_for_what_the_text_does_not_hold_are_not_answered(question: str) -> None:

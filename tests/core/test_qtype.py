@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.qtype import Expect, expected, provides
+from bot.core.qtype import Expect, expected, insists_on_detail, provides, quotes_verbatim
 
 KELLOGG = "Wenige Tage zuvor war der US-Sondergesandte Keith Kellogg in Belarus eingetroffen."
 PRISONERS = "Nach dem Besuch kündigte Minsk die Freilassung von 14 politischen Gefangenen an."
@@ -48,3 +48,23 @@ def test_a_count_is_not_a_year() -> None:
 def test_cost_current_state_and_city_questions(question: str, kind: Expect, text: str, fits: bool) -> None:
     assert expected(question) == kind
     assert provides(kind, text) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "insists"),
+    [
+        ("Welche Banken genau sollen entlastet werden?", True),
+        ("Which specific products were allowed again?", True),
+        ("On what exact date did Kellogg arrive?", True),
+        ("Was hat Lukaschenko konkret gesagt?", True),
+        ("Worüber macht sich Minsk genau wie Moskau Sorgen?", False),  # "genau wie" compares
+        ("Which banks will the US relieve?", False),
+    ],
+)
+def test_questions_that_insist_on_a_detail(question: str, insists: bool) -> None:
+    assert insists_on_detail(question) is insists
+
+
+def test_only_a_literal_quotation_gives_a_detail_word_for_word() -> None:
+    assert quotes_verbatim("Er erklärte, dass „beide Länder bald ihre Beziehungen wieder aufnehmen werden“.")
+    assert not quotes_verbatim(PRISONERS)
