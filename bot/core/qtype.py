@@ -122,6 +122,7 @@ _DETAIL = re.compile(
 _VERBATIM = re.compile(r"[„“”\"«»]")
 
 
+@lru_cache(maxsize=65_536)
 def insists_on_detail(question: str) -> bool:
     """Whether the question asks for the exact detail ("Welche Banken genau?", "On what exact date?")."""
     return bool(_DETAIL.search(clean(question).casefold()))
@@ -132,6 +133,7 @@ def quotes_verbatim(text: str) -> bool:
     return bool(_VERBATIM.search(text))
 
 
+@lru_cache(maxsize=65_536)
 def expected(question: str) -> Expect | None:
     """The kind of answer a question asks for, when it asks for a measurable one."""
     q = clean(question).casefold()

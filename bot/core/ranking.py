@@ -11,7 +11,7 @@ from bot.core import lexicon
 from bot.core.calibration import MARGIN_CAP, Evidence
 from bot.core.matching import DocKind, Hit, Index
 from bot.core.model import LANGS, Fact
-from bot.core.qtype import expected, insists_on_detail, provides, quotes_verbatim
+from bot.core.qtype import Expect, expected, insists_on_detail, provides, quotes_verbatim
 from bot.core.text import soft_tokens, tokens
 
 TYPE_MISMATCH = 0.45  # a fact that cannot answer the question (see `fits`): suggested, never cited
@@ -70,7 +70,8 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             if sentence is None and fits:
                 sentence = hit
         elif hit.doc.kind == DocKind.UNANSWERABLE:
-            unanswerable = unanswerable or hit
+            if unanswerable is None and _same_ask(hit.doc.text, expect, detail):
+                unanswerable = hit
         elif hit.doc.unit not in best:
             best[hit.doc.unit] = hit
         else:
@@ -115,6 +116,13 @@ def evidence(index: Index, q: str, ranking: Ranking) -> Evidence | None:
         sentence=ranking.sentence.score if ranking.sentence else 0.0,
         ambiguous=float(ranking.lang is None),
     )
+
+
+def _same_ask(near_miss: str, expect: Expect | None, detail: bool) -> bool:
+    """Whether a known-unanswerable question asks what the user asks: its words alone do not tell, as the
+    question words are stop words ("Wo genau wird Oreshnik stationiert?" vs "Bis wann …?")."""
+    kind = expected(near_miss)
+    return (kind is None or expect is None or kind == expect) and (detail or not insists_on_detail(near_miss))
 
 
 def _outsiders(index: Index, q: str, lang: str | None) -> list[str]:
