@@ -16,6 +16,7 @@ from bot.core.text import clean
 
 class Expect(StrEnum):
     NAME = "name"
+    DATE = "date"
     CITY = "city"
     REACTION = "reaction"
     FUTURE = "future"
@@ -38,7 +39,18 @@ _QUESTION_PATTERNS: tuple[tuple[Expect, re.Pattern[str]], ...] = tuple(
             r"\b(wie hei(ß|ss|s)(t|en)|(what|what's|whats) (is |are )?(the |their |his |her )?names?"
             r"|names? of|welche namen|namentlich|called)\b",
         ),
+        # "Which banks?" asks for the banks' names; a sentence about "Belarusian banks" does not give them.
+        (
+            Expect.NAME,
+            r"\b(welche[rmns]?|which|what) (\w+ ){0,2}(banken|banks|firmen|unternehmen|konzerne|companies|firms"
+            r"|corporations|häfen|haefen|hafen|ports?|beamten?|officials|politiker|politicians|oppositionellen"
+            r"|dissidenten|dissidents|gefangenen|häftlinge|prisoners|produkte|waren|güter|products|goods)\b",
+        ),
         (Expect.CITY, r"\b(welche[rmns]? (\w+ )?stadt|(which|what) (\w+ )?city)\b"),
+        (
+            Expect.DATE,
+            r"\b(an welchem (tag|datum)|welches datum|(what|which) (exact )?(date|day)|on what day|datum)\b",
+        ),
         (
             Expect.REACTION,
             r"\b(reagier\w*|reaktion\w*|react\w*|respond\w*|response|antwort\w*|geantwortet|erwider\w*|repl(y|ied))\b",
@@ -83,6 +95,13 @@ _NUMBER_WORDS = (
 _PROVIDES = {
     # A proper name: two capitalised words in a row, not at the start of the sentence ("Keith Kellogg").
     Expect.NAME: re.compile(r"(?<=[\w,] )[A-ZÄÖÜ][\w-]+ [A-ZÄÖÜ][\w-]+"),
+    Expect.DATE: re.compile(
+        r"\b(\d{1,2}\.\s?(\d{1,2}\.|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november"
+        r"|dezember)|(january|february|march|april|may|june|july|august|september|october|november|december)"
+        r"\s\d{1,2}\b|\d{1,2}(st|nd|rd|th)? (of )?(january|february|march|april|may|june|july|august|september"
+        r"|october|november|december)|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday"
+        r"|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    ),
     Expect.CITY: re.compile(
         r"\b(minsk|moskau|moscow|kaliningrad|murmansk|washington|brüssel|brussels|kiew|kyiv|berlin|warschau|warsaw"
         r"|vilnius|riga|peking|beijing|ottawa|stadt|city)\b"

@@ -18,6 +18,11 @@ PRISONERS = "Nach dem Besuch kündigte Minsk die Freilassung von 14 politischen 
         ("Wann ist die nächste Wahl?", Expect.FUTURE),
         ("How many prisoners are still in jail?", Expect.CURRENT_COUNT),
         ("Warum verschlechterten sich die Beziehungen?", None),
+        ("Which Belarusian banks are under sanctions?", Expect.NAME),
+        ("Welche amerikanischen Firmen sind in Belarus aktiv?", Expect.NAME),
+        ("Welche Länder sind Mitglied?", None),
+        ("An welchem Tag traf Kellogg Lukaschenko?", Expect.DATE),
+        ("On what date did the forum take place?", Expect.DATE),
     ],
 )
 def test_expected_answer_type(question: str, kind: Expect | None) -> None:
@@ -68,3 +73,9 @@ def test_questions_that_insist_on_a_detail(question: str, insists: bool) -> None
 def test_only_a_literal_quotation_gives_a_detail_word_for_word() -> None:
     assert quotes_verbatim("Er erklärte, dass „beide Länder bald ihre Beziehungen wieder aufnehmen werden“.")
     assert not quotes_verbatim(PRISONERS)
+
+
+def test_a_date_is_a_calendar_day_not_a_vague_time() -> None:
+    assert not provides(Expect.DATE, "Wenige Tage zuvor war Kellogg in Belarus eingetroffen.")
+    assert provides(Expect.DATE, "Am 26. Juni war Kellogg in Minsk.")
+    assert provides(Expect.DATE, "Kellogg arrived in Minsk on June 26.")
