@@ -37,7 +37,7 @@ class Evidence:
 
 # Intercept, the twelve fields of Evidence in order, then score×fits and unanswerable−score.
 WEIGHTS: tuple[float, ...] = (
-    -4.51, 1.35, 0.88, -0.05, -0.29, 1.78, -0.76, -0.66, 1.91, 0.18, -0.97, 1.00, 0.66, 1.36, -2.32,
+    -5.18, 1.46, 0.51, 0.56, 0.02, 1.91, -0.99, -0.77, 1.68, 0.26, -0.73, 1.46, 0.67, 1.55, -2.20,
 )  # fmt: skip
 MARGIN_CAP = 0.3
 
