@@ -159,12 +159,16 @@ def expected(question: str) -> Expect | None:
     return next((kind for kind, pattern in _QUESTION_PATTERNS if pattern.search(q)), None)
 
 
-def provides(expect: Expect | None, quote: str, *answers: str) -> bool:
-    """Whether the quote (for names: the quote itself, whose capitals are reliable) or an answer has it."""
+def provides(expect: Expect | None, quote: str, *answers: str, names: str | None = None) -> bool:
+    """Whether the quote or an answer has it; a name must stand in the quote and in `names` too.
+
+    Pass an English text as `names` where there is one: German capitalises every noun, so two capitalised
+    words in a row ("Millionen US-Dollar") alone are no sign of a name.
+    """
     if expect is None:
         return True
     if expect == Expect.NAME:
-        return _holds(expect, quote)
+        return _holds(expect, quote) and (names is None or _holds(expect, names))
     return any(_holds(expect, t) for t in (quote, *answers))
 
 

@@ -82,7 +82,7 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             # A fact fits when it holds the kind of answer asked for and every named thing asked about.
             fits = (
                 not outside
-                and provides(expect, fact.quote, *(t.answer for t in fact.texts.values()))
+                and provides(expect, fact.quote, *(t.answer for t in fact.texts.values()), names=_english(fact))
                 and (not named or named.issubset(index.bag(unit)))
                 and (not detail or quotes_verbatim(fact.quote))
             )
@@ -116,6 +116,11 @@ def evidence(index: Index, q: str, ranking: Ranking) -> Evidence | None:
         sentence=ranking.sentence.score if ranking.sentence else 0.0,
         ambiguous=float(ranking.lang is None),
     )
+
+
+def _english(fact: Fact) -> str | None:
+    text = fact.texts.get("en")
+    return text.answer if text else None
 
 
 def _same_ask(near_miss: str, expect: Expect | None, detail: bool) -> bool:

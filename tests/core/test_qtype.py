@@ -79,3 +79,9 @@ def test_a_date_is_a_calendar_day_not_a_vague_time() -> None:
     assert not provides(Expect.DATE, "Wenige Tage zuvor war Kellogg in Belarus eingetroffen.")
     assert provides(Expect.DATE, "Am 26. Juni war Kellogg in Minsk.")
     assert provides(Expect.DATE, "Kellogg arrived in Minsk on June 26.")
+
+
+def test_capitalised_german_nouns_are_no_name_unless_the_english_answer_names_someone_too() -> None:
+    companies = "Im Jahr 2018 waren 181 Unternehmen tätig, die 70 Millionen US-Dollar investierten."
+    assert not provides(Expect.NAME, companies, names="In 2018, 181 US companies invested 70 million dollars.")
+    assert provides(Expect.NAME, KELLOGG, names="US special envoy Keith Kellogg arrived in Belarus.")
