@@ -11,7 +11,8 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
-from bot.core.text import clean
+from bot.core.article import split_sentences
+from bot.core.text import clean, words
 
 
 class Expect(StrEnum):
@@ -159,17 +160,46 @@ def expected(question: str) -> Expect | None:
     return next((kind for kind, pattern in _QUESTION_PATTERNS if pattern.search(q)), None)
 
 
-def provides(expect: Expect | None, quote: str, *answers: str, names: str | None = None) -> bool:
+def provides(
+    expect: Expect | None,
+    quote: str,
+    *answers: str,
+    names: str | None = None,
+    about: tuple[tuple[str, ...], ...] = (),
+) -> bool:
     """Whether the quote or an answer has it; a name must stand in the quote and in `names` too.
 
     Pass an English text as `names` where there is one: German capitalises every noun, so two capitalised
-    words in a row ("Millionen US-Dollar") alone are no sign of a name.
+    words in a row ("Millionen US-Dollar") alone are no sign of a name. A figure must stand in a sentence
+    of the quote that mentions something in `about` (the question's distinctive words, each with its
+    spellings), when given: "14" in "released 14 prisoners" says nothing about potash exports.
     """
     if expect is None:
         return True
     if expect == Expect.NAME:
         return _holds(expect, quote) and (names is None or _holds(expect, names))
+    if about and expect in _FIGURES:
+        return any(_holds(expect, s) and _mentions(s, about) for s in _sentences(quote))
     return any(_holds(expect, t) for t in (quote, *answers))
+
+
+_FIGURES = frozenset({Expect.COUNT, Expect.CURRENT_COUNT, Expect.PERCENT, Expect.COST, Expect.LENGTH, Expect.AGE})
+
+
+@lru_cache(maxsize=16_384)
+def _sentences(text: str) -> tuple[str, ...]:
+    return split_sentences(clean(text))
+
+
+def _mentions(sentence: str, about: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether a form of one of the words stands in the sentence, also inside a compound ("kaliexporte")."""
+    text = _folded(sentence)
+    return any(form in text for forms in about for form in forms)
+
+
+@lru_cache(maxsize=16_384)
+def _folded(sentence: str) -> str:
+    return " ".join(words(sentence))
 
 
 @lru_cache(maxsize=65_536)

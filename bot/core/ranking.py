@@ -12,9 +12,11 @@ from bot.core.calibration import MARGIN_CAP, Evidence
 from bot.core.matching import DocKind, Hit, Index
 from bot.core.model import LANGS, Fact
 from bot.core.qtype import Expect, expected, insists_on_detail, provides, quotes_verbatim
-from bot.core.text import soft_tokens, tokens
+from bot.core.text import soft_tokens, surface_forms, tokens
 
 TYPE_MISMATCH = 0.45  # a fact that cannot answer the question (see `fits`): suggested, never cited
+DISTINCTIVE = 0.5  # a word in fewer than this share of the facts tells what a question is about
+MIN_FORM = 4  # shorter forms ("eu") would be found inside unrelated words
 # A fact whose second-best text matches too is likelier than one with a single lucky variant: that share
 # of the runner-up's score is added (it also breaks ties between facts of different passages).
 SUPPORT = 0.2
@@ -51,7 +53,7 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             key = id(hit.doc)
             if key not in hits or hits[key].score < hit.score:
                 hits[key] = hit
-    expect, detail = expected(q), insists_on_detail(q)
+    expect, detail, about = expected(q), insists_on_detail(q), _distinctive(index, queries)
     words = {t for query, _ in queries.values() for t in query}
     named = (words & lexicon.ENTITIES) | {w for w in words if _YEAR.fullmatch(w)}  # a year is named too
     outside = _outsiders(index, q, lang)
@@ -82,7 +84,9 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             # A fact fits when it holds the kind of answer asked for and every named thing asked about.
             fits = (
                 not outside
-                and provides(expect, fact.quote, *(t.answer for t in fact.texts.values()), names=_english(fact))
+                and provides(
+                    expect, fact.quote, *(t.answer for t in fact.texts.values()), names=_english(fact), about=about
+                )
                 and (not named or named.issubset(index.bag(unit)))
                 and (not detail or quotes_verbatim(fact.quote))
             )
@@ -116,6 +120,23 @@ def evidence(index: Index, q: str, ranking: Ranking) -> Evidence | None:
         sentence=ranking.sentence.score if ranking.sentence else 0.0,
         ambiguous=float(ranking.lang is None),
     )
+
+
+def _distinctive(
+    index: Index, queries: dict[str, tuple[tuple[str, ...], frozenset[str]]]
+) -> tuple[tuple[str, ...], ...]:
+    """The question's words few facts hold ("potash", not "Belarus"), each with its spellings and the
+    known words it may be a typo of."""
+    limit = DISTINCTIVE * max(1, len(index))
+    out = []
+    for query, _ in queries.values():
+        for token in query:
+            if index.vocab.df.get(token, 0) < limit:
+                related = (token, *index.vocab.expand(token))
+                forms = {f for t in related for f in surface_forms(t) if len(f) >= MIN_FORM}
+                if forms:
+                    out.append(tuple(forms))
+    return tuple(out)
 
 
 def _english(fact: Fact) -> str | None:

@@ -147,6 +147,20 @@ def _stop_list() -> list[str]:
     return sorted(_tables()[3])
 
 
+def surface_forms(token: str) -> tuple[str, ...]:
+    """The token and the folded words the lexicon maps to it ("trade": "handel", "handels", "commerce" …)."""
+    return (token, *_surfaces().get(token, ()))
+
+
+@lru_cache(maxsize=1)
+def _surfaces() -> dict[str, tuple[str, ...]]:
+    forms: dict[str, list[str]] = {}
+    for word, concept in _tables()[0].items():
+        if word != concept:
+            forms.setdefault(concept, []).append(word)
+    return {concept: tuple(words) for concept, words in forms.items()}
+
+
 def lexicon_concept(token: str) -> str | None:
     """The concept a misspelt lexicon word stands for ("gefangenne", "presdient"), if any."""
     if len(token) < _LEXICON_TYPO_MIN or token[0].isdigit():

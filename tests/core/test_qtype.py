@@ -85,3 +85,12 @@ def test_capitalised_german_nouns_are_no_name_unless_the_english_answer_names_so
     companies = "Im Jahr 2018 waren 181 Unternehmen tätig, die 70 Millionen US-Dollar investierten."
     assert not provides(Expect.NAME, companies, names="In 2018, 181 US companies invested 70 million dollars.")
     assert provides(Expect.NAME, KELLOGG, names="US special envoy Keith Kellogg arrived in Belarus.")
+
+
+def test_a_figure_must_stand_in_a_sentence_about_what_was_asked() -> None:
+    quote = f"{PRISONERS} Im Gegenzug sollen die USA die Sanktionen gegen Kaliexporte lockern."
+    potash = (("potash", "kali", "kalium"),)
+    prisoners = (("prisoner", "gefangene", "gefangenen"),)
+    assert not provides(Expect.COUNT, quote, about=potash)
+    assert provides(Expect.COUNT, quote, about=prisoners)
+    assert provides(Expect.COUNT, quote)  # nothing distinctive asked: any figure will do
