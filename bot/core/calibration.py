@@ -37,7 +37,7 @@ class Evidence:
 
 # Intercept, the twelve fields of Evidence in order, then score×fits and unanswerable−score.
 WEIGHTS: tuple[float, ...] = (
-    -5.18, 1.46, 0.51, 0.56, 0.02, 1.91, -0.99, -0.77, 1.68, 0.26, -0.73, 1.46, 0.67, 1.55, -2.20,
+    -5.38, 1.54, 0.42, 0.45, 0.02, 2.08, -0.92, -0.85, 1.69, 0.56, -0.56, 0.92, 0.61, 1.80, -2.10,
 )  # fmt: skip
 MARGIN_CAP = 0.3
 
