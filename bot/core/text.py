@@ -20,7 +20,8 @@ _INVISIBLE = re.compile(
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0000-\U000e007f\U000f0000-\U0010ffff]"
 )
-_UMLAUT_PAIRS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"))
+# Both cases: replacing before case folding leaves plain ASCII, which folds ten times faster.
+_UMLAUT_PAIRS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"), ("Ä", "A"), ("Ö", "O"), ("Ü", "U"), ("ẞ", "SS"))
 # Bytes that end a word in the fast path; numbers with separators, %, $ and control bytes take the regex.
 _SEPARATORS = bytes(c if chr(c).isalnum() else 32 for c in range(256))
 _DECIMAL = re.compile(r"\d[.,]\d")
@@ -84,11 +85,12 @@ def words(text: str) -> list[str]:
     """Visible words, lower-cased and without umlauts; 'US' in capitals becomes 'usa'."""
     if "US" in text or "U." in text:
         text = _UPPER_US.sub(" usa ", text)
-    text = text.casefold()
     if not text.isascii():
         for umlaut, plain in _UMLAUT_PAIRS:
             text = text.replace(umlaut, plain)
-    if text.isascii() and text.isprintable() and "%" not in text and "$" not in text and not _DECIMAL.search(text):
+    text = text.casefold()
+    plain = text.isascii() and text.isprintable() and "%" not in text and "$" not in text
+    if plain and not (("." in text or "," in text) and _DECIMAL.search(text)):
         # Fast path for plain text (the bulk of an index build): one byte-table pass and a split.
         out = text.encode().translate(_SEPARATORS).decode().split()[: MAX_TOKENS * 2]
     else:
