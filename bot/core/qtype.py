@@ -166,20 +166,25 @@ def provides(
     *answers: str,
     names: str | None = None,
     about: tuple[tuple[str, ...], ...] = (),
+    years: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the quote or an answer has it; a name must stand in the quote and in `names` too.
 
     Pass an English text as `names` where there is one: German capitalises every noun, so two capitalised
     words in a row ("Millionen US-Dollar") alone are no sign of a name. A figure must stand in a sentence
     of the quote that mentions something in `about` (the question's distinctive words, each with its
-    spellings), when given: "14" in "released 14 prisoners" says nothing about potash exports.
+    spellings), when given: "14" in "released 14 prisoners" says nothing about potash exports. Every
+    year in `years` must stand there too: a figure for 2024 is no figure for 2020.
     """
     if expect is None:
         return True
     if expect == Expect.NAME:
         return _holds(expect, quote) and (names is None or _holds(expect, names))
-    if about and expect in _FIGURES:
-        return any(_holds(expect, s) and _mentions(s, about) for s in _sentences(quote))
+    if (about or years) and expect in _FIGURES:
+        return any(
+            _holds(expect, s) and (not about or _mentions(s, about)) and all(year in s for year in years)
+            for s in _sentences(quote)
+        )
     return any(_holds(expect, t) for t in (quote, *answers))
 
 

@@ -55,7 +55,8 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
                 hits[key] = hit
     expect, detail, about = expected(q), insists_on_detail(q), _distinctive(index, queries)
     words = {t for query, _ in queries.values() for t in query}
-    named = (words & lexicon.ENTITIES) | {w for w in words if _YEAR.fullmatch(w)}  # a year is named too
+    years = frozenset(w for w in words if _YEAR.fullmatch(w))
+    named = (words & lexicon.ENTITIES) | years  # a year is named too
     outside = _outsiders(index, q, lang)
     best: dict[str, Hit] = {}
     runner_up: dict[str, float] = {}
@@ -85,7 +86,12 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             fits = (
                 not outside
                 and provides(
-                    expect, fact.quote, *(t.answer for t in fact.texts.values()), names=_english(fact), about=about
+                    expect,
+                    fact.quote,
+                    *(t.answer for t in fact.texts.values()),
+                    names=_english(fact),
+                    about=about,
+                    years=years,
                 )
                 and (not named or named.issubset(index.bag(unit)))
                 and (not detail or quotes_verbatim(fact.quote))

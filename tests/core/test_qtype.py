@@ -94,3 +94,10 @@ def test_a_figure_must_stand_in_a_sentence_about_what_was_asked() -> None:
     assert not provides(Expect.COUNT, quote, about=potash)
     assert provides(Expect.COUNT, quote, about=prisoners)
     assert provides(Expect.COUNT, quote)  # nothing distinctive asked: any figure will do
+
+
+def test_a_figure_for_another_year_is_no_answer() -> None:
+    quote = "Der Handelsumsatz stieg bis 2024 auf einen Rekordwert von 51,8 Milliarden Dollar."
+    trade = (("handel", "trade"),)
+    assert provides(Expect.COUNT, quote, about=trade, years=frozenset({"2024"}))
+    assert not provides(Expect.COUNT, quote, about=trade, years=frozenset({"2020"}))
