@@ -37,7 +37,7 @@ class Evidence:
 
 # Intercept, the twelve fields of Evidence in order, then score×fits and unanswerable−score.
 WEIGHTS: tuple[float, ...] = (
-    -5.38, 1.54, 0.42, 0.45, 0.02, 2.08, -0.92, -0.85, 1.69, 0.56, -0.56, 0.92, 0.61, 1.80, -2.10,
+    -5.41, 1.53, 0.45, 0.39, 0.02, 2.04, -0.97, -0.89, 1.80, 0.52, -0.55, 0.85, 0.61, 1.76, -2.08,
 )  # fmt: skip
 MARGIN_CAP = 0.3
 
