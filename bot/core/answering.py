@@ -19,7 +19,7 @@ MAX_QUESTION_CHARS = 500
 class Thresholds:
     """Decision points on the calibrated probability (see calibration.py) and on raw match scores."""
 
-    answer: float = 0.45  # probability that the best fact answers the question
+    answer: float = 0.5  # probability that the best fact answers the question
     floor: float = 0.35  # and the score its best text needs at least, whatever the model says
     gap: float = 0.1  # decline when a known-unanswerable question matches this much better than any fact
     sure: float = 0.9  # above this, a close runner-up from another passage does not make the bot ask back
