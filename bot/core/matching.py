@@ -128,20 +128,24 @@ class Index:
             quote = quotes.get(fact.quote) or quotes.setdefault(fact.quote, tokens(fact.quote, "de"))
             answers = (tokens(t.answer, lang) for lang, t in fact.texts.items())
             bag = _distinct(*(d.tokens for d in docs), quote, *answers)
-            near_misses = [
-                Doc(DocKind.UNANSWERABLE, fact.id, lang, q, tokens(q, lang), i)
-                for i, q in enumerate(fact.unanswerable)
-                for lang in (detect_language(q) or "de",)
-            ]
-            known = set(bag)
-            beyond = tuple(t for t in _distinct(*(d.tokens for d in near_misses)) if t not in known)
-            units[fact.id] = (fact, _Unit(fact.id, docs + near_misses, bag, beyond))
+            beyond: tuple[str, ...] = ()  # words only its near misses use
+            if fact.unanswerable:
+                near_misses = [
+                    Doc(DocKind.UNANSWERABLE, fact.id, lang, q, tokens(q, lang), i)
+                    for i, q in enumerate(fact.unanswerable)
+                    for lang in (detect_language(q) or "de",)
+                ]
+                docs += near_misses
+                known = set(bag)
+                beyond = tuple(t for t in _distinct(*(d.tokens for d in near_misses)) if t not in known)
+            units[fact.id] = (fact, _Unit(fact.id, docs, bag, beyond))
         with self._lock:
             for fact_id in units:
                 self._remove_unit(fact_id)
-            live = [unit for fact, unit in units.values() if not fact.removed]
-            for fact, _ in units.values():
+            live = []
+            for fact, unit in units.values():
                 if not fact.removed:
+                    live.append(unit)
                     self._facts[fact.id] = fact
                     self._bags[fact.id] = Doc(DocKind.FACT, fact.id, next(iter(fact.texts), "de"), fact.quote, ())
             self._add_units(live)
