@@ -1,8 +1,9 @@
 """Expected answer types: a "how many" question is not answered by a sentence without a number.
 
 This is what keeps near-topic questions ("How long is the Druzhba pipeline?", "What percentage of the
-vote did Lukashenko get?") from being answered with a passage that merely mentions the same names.
-A question that insists on a detail ("which banks exactly?") is not answered by a general statement.
+vote did Lukashenko get?", "How much potash does Belarus export?", "Which banks are sanctioned?") from
+being answered with a passage that merely mentions the same names. A question that insists on a detail
+("which banks exactly?") is not answered by a general statement either.
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ def _surfaces() -> dict[str, tuple[str, ...]]:
     for word, concept in _tables()[0].items():
         if word != concept:
             forms.setdefault(concept, []).append(word)
-    return {concept: tuple(words) for concept, words in forms.items()}
+    return {concept: tuple(found) for concept, found in forms.items()}
 
 
 def lexicon_concept(token: str) -> str | None:
