@@ -47,10 +47,14 @@ class Moderation:
 
     def _applied(self, action: str, fact: Fact) -> Fact:
         """After a commit: answerable at once in this process (others follow via live sync)."""
-        self._index.add_fact(fact)
-        if self._observer:
-            self._observer.change(action)
+        self._applied_all(action, [fact])
         return fact
+
+    def _applied_all(self, action: str, facts: list[Fact]) -> None:
+        self._index.add_facts(facts)  # one pass over all their words: an import may bring 100 000
+        if self._observer:
+            for _ in facts:
+                self._observer.change(action)
 
     # --- validation ---------------------------------------------------------------------
 
@@ -194,8 +198,7 @@ class Moderation:
             uow.audit.add_many(actor, "import", audit)
             uow.commit()
         counts["added"], counts["updated"] = len(added), len(changed) - len(added)
-        for fact in changed:
-            self._applied("import", fact)
+        self._applied_all("import", changed)
         return counts
 
     # --- reads --------------------------------------------------------------------------
