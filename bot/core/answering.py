@@ -21,7 +21,7 @@ class Thresholds:
 
     answer: float = 0.5  # probability that the best fact answers the question
     floor: float = 0.35  # and the score its best text needs at least, whatever the model says
-    gap: float = 0.1  # decline when a known-unanswerable question matches this much better than any fact
+    gap: float = 0.05  # decline when a known-unanswerable question matches this much better than any fact
     sure: float = 0.9  # above this, a close runner-up from another passage does not make the bot ask back
     margin: float = 0.02  # "too close to call": runner-up's score within this of the best
     passage: float = 0.72  # score an article sentence needs to be cited when no fact fits
