@@ -44,9 +44,9 @@ _QUESTION_PATTERNS: tuple[tuple[Expect, re.Pattern[str]], ...] = tuple(
         # "Which banks?" asks for the banks' names; a sentence about "Belarusian banks" does not give them.
         (
             Expect.NAME,
-            r"\b(welche[rmns]?|which|what) (\w+ ){0,2}(banken|banks|firmen|unternehmen|konzerne|companies|firms"
-            r"|corporations|häfen|haefen|hafen|ports?|beamten?|officials|politiker|politicians|oppositionellen"
-            r"|dissidenten|dissidents|gefangenen|häftlinge|prisoners|produkte|waren|güter|products|goods)\b",
+            r"\b(welche[rmns]?|which|what) (\w+ ){0,2}(\w+-)?(banken|banks|firmen|unternehmen|konzerne|companies"
+            r"|firms|corporations|häfen|haefen|hafen|ports?|beamten?|officials|politiker|politicians|oppositionellen"
+            r"|dissidenten|dissidents|gefangenen|häftlinge|prisoners|produkte|güter|products|goods)\b",
         ),
         (Expect.CITY, r"\b(welche[rmns]? (\w+ )?stadt|(which|what) (\w+ )?city)\b"),
         (
