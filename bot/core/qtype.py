@@ -161,6 +161,10 @@ def expected(question: str) -> Expect | None:
     return next((kind for kind, pattern in _QUESTION_PATTERNS if pattern.search(q)), None)
 
 
+# Answers that are figures: they only count in a sentence about what was asked (see `provides`).
+FIGURES = frozenset({Expect.COUNT, Expect.CURRENT_COUNT, Expect.PERCENT, Expect.COST, Expect.LENGTH, Expect.AGE})
+
+
 def provides(
     expect: Expect | None,
     quote: str,
@@ -181,15 +185,12 @@ def provides(
         return True
     if expect == Expect.NAME:
         return _holds(expect, quote) and (names is None or _holds(expect, names))
-    if (about or years) and expect in _FIGURES:
+    if (about or years) and expect in FIGURES:
         return any(
             _holds(expect, s) and (not about or _mentions(s, about)) and all(year in s for year in years)
             for s in _sentences(quote)
         )
     return any(_holds(expect, t) for t in (quote, *answers))
-
-
-_FIGURES = frozenset({Expect.COUNT, Expect.CURRENT_COUNT, Expect.PERCENT, Expect.COST, Expect.LENGTH, Expect.AGE})
 
 
 @lru_cache(maxsize=16_384)

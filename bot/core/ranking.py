@@ -11,7 +11,7 @@ from bot.core import lexicon
 from bot.core.calibration import MARGIN_CAP, Evidence
 from bot.core.matching import DocKind, Hit, Index
 from bot.core.model import LANGS, Fact
-from bot.core.qtype import Expect, expected, insists_on_detail, provides, quotes_verbatim
+from bot.core.qtype import FIGURES, Expect, expected, insists_on_detail, provides, quotes_verbatim
 from bot.core.text import soft_tokens, surface_forms, tokens
 
 TYPE_MISMATCH = 0.45  # a fact that cannot answer the question (see `fits`): suggested, never cited
@@ -53,7 +53,8 @@ def rank(index: Index, q: str, lang: str | None) -> Ranking:
             key = id(hit.doc)
             if key not in hits or hits[key].score < hit.score:
                 hits[key] = hit
-    expect, detail, about = expected(q), insists_on_detail(q), _distinctive(index, queries)
+    expect, detail = expected(q), insists_on_detail(q)
+    about = _distinctive(index, queries) if expect in FIGURES else ()
     words = {t for query, _ in queries.values() for t in query}
     years = frozenset(w for w in words if _YEAR.fullmatch(w))
     named = (words & lexicon.ENTITIES) | years  # a year is named too
