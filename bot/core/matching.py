@@ -157,14 +157,14 @@ class Index:
     def add_source(self, source: Source) -> None:
         """Index every sentence of every passage (for the passage fallback)."""
         self._sources[source.id] = source
-        units = []
+        units: list[_Unit] = []
         for passage in source.passages:
-            unit = f"{source.id}#{passage.paragraph}"
+            name = f"{source.id}#{passage.paragraph}"
             docs = [
-                Doc(DocKind.SENTENCE, unit, source.lang, s, tokens(s, source.lang), i)
+                Doc(DocKind.SENTENCE, name, source.lang, s, tokens(s, source.lang), i)
                 for i, s in enumerate(passage.sentences)
             ]
-            units.append(_Unit(unit, docs, _distinct(*(d.tokens for d in docs))))
+            units.append(_Unit(name, docs, _distinct(*(d.tokens for d in docs))))
         with self._lock:
             for unit in units:
                 self._remove_unit(unit.name)
@@ -173,7 +173,8 @@ class Index:
     def _add_units(self, units: list[_Unit]) -> None:
         self._weights.clear()
         self._weight_sums.clear()
-        doc_items, unit_items = [], []
+        doc_items: list[tuple[int, tuple[str, ...]]] = []
+        unit_items: list[tuple[int, tuple[str, ...]]] = []
         for unit, docs, unit_tokens, near_misses in units:
             # Every version of a unit gets a new id, so postings of an older version never count for it.
             unit_id = self._unit_ids[unit] = len(self._unit_names)

@@ -89,8 +89,8 @@ def words(text: str) -> list[str]:
         for umlaut, plain in _UMLAUT_PAIRS:
             text = text.replace(umlaut, plain)
     text = text.casefold()
-    plain = text.isascii() and text.isprintable() and "%" not in text and "$" not in text
-    if plain and not (("." in text or "," in text) and _DECIMAL.search(text)):
+    simple = text.isascii() and text.isprintable() and "%" not in text and "$" not in text
+    if simple and not (("." in text or "," in text) and _DECIMAL.search(text)):
         # Fast path for plain text (the bulk of an index build): one byte-table pass and a split.
         out = text.encode().translate(_SEPARATORS).decode().split()[: MAX_TOKENS * 2]
     else:
