@@ -78,3 +78,16 @@ def test_compaction_keeps_results_identical() -> None:
     after = [(h.doc.unit, round(h.score, 6)) for h in index.search(tokens("Handel Russland", "de"))]
     assert after == before
     assert len(index._docs) < 700 * 7
+    index.remove_fact(FACTS[2].id)  # the renumbered texts of a fact are still removed together
+    assert all(h.doc.unit != FACTS[2].id for h in index.search(tokens("Handel Russland", "de")))
+
+
+def test_words_only_near_misses_use_are_known_until_their_fact_goes() -> None:
+    index = make_index()
+    inflation = tokens("Inflation", "de")[0]
+    unknown = index.weight(inflation)
+    index.add_fact(replace(FACTS[2], unanswerable=("Wie hoch ist die Inflation in Belarus?",)))
+    assert index.weight(inflation) < unknown  # a known word: the near miss makes it count as on topic
+    assert not index.answerable(inflation)  # … yet no fact or passage holds it
+    index.remove_fact(FACTS[2].id)
+    assert index.weight(inflation) == index.weight(tokens("Xylophon", "de")[0])  # unknown again
