@@ -37,7 +37,7 @@ class Evidence:
 
 # Intercept, the twelve fields of Evidence in order, then score×fits and unanswerable−score.
 WEIGHTS: tuple[float, ...] = (
-    -5.41, 1.53, 0.45, 0.39, 0.02, 2.04, -0.97, -0.89, 1.80, 0.52, -0.55, 0.85, 0.61, 1.76, -2.08,
+    -5.27, 1.51, 0.48, 0.31, 0.02, 2.06, -1.03, -0.97, 1.82, 0.43, -0.55, 0.83, 0.63, 1.73, -2.06,
 )  # fmt: skip
 MARGIN_CAP = 0.3
 
